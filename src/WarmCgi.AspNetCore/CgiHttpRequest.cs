@@ -1,0 +1,47 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using WarmCgi.Cgi;
+
+namespace WarmCgi.AspNetCore;
+
+/// <summary>HttpContext -> CgiRequest: the only place the engine's input meets ASP.NET.</summary>
+internal static class CgiHttpRequest
+{
+    public static CgiRequest From(HttpContext context)
+    {
+        var request = context.Request;
+        var connection = context.Connection;
+        var headers = new List<KeyValuePair<string, string>>(request.Headers.Count);
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (var value in values)
+            {
+                headers.Add(new(name, value ?? ""));
+            }
+        }
+        string rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
+        string query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
+        var user = context.User?.Identity;
+        return new CgiRequest
+        {
+            Method = request.Method,
+            Scheme = request.Scheme,
+            Protocol = request.Protocol,
+            Path = (request.PathBase + request.Path).Value ?? "/",
+            QueryString = query,
+            RawTarget = rawTarget,
+            Headers = headers,
+            RemoteAddress = connection.RemoteIpAddress ?? IPAddress.Loopback,
+            RemotePort = connection.RemotePort,
+            LocalAddress = connection.LocalIpAddress ?? IPAddress.Loopback,
+            LocalPort = connection.LocalPort,
+            RemoteUser = user?.IsAuthenticated == true ? user.Name : null,
+            AuthType = user?.IsAuthenticated == true ? user.AuthenticationType : null,
+            ContentLength = request.ContentLength,
+            HasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0),
+            Body = request.Body,
+            RequestId = context.TraceIdentifier,
+        };
+    }
+}

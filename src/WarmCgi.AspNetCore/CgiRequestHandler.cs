@@ -1,0 +1,158 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+using WarmCgi.Cgi;
+using WarmCgi.Pipeline;
+
+namespace WarmCgi.AspNetCore;
+
+/// <summary>
+/// Runs a request through the engine and writes what comes back: a failure as its status, or
+/// the script's head and its body streamed as the script writes it.
+/// </summary>
+internal sealed partial class CgiRequestHandler
+{
+    private readonly CgiEngine _engine;
+    private readonly ILogger _logger;
+
+    public CgiRequestHandler(CgiEngine engine, ILogger<CgiRequestHandler> logger)
+    {
+        _engine = engine;
+        _logger = logger;
+    }
+
+    public bool Owns(PathString path) => _engine.Resolver.MatchMapping(path.Value ?? "/") is not null;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        long? limit = _engine.Dispatcher.Settings.MaxRequestBodySize;
+        var bodySize = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (bodySize is { IsReadOnly: false })
+        {
+            bodySize.MaxRequestBodySize = limit;
+        }
+        if (context.Request.ContentLength > limit)
+        {
+            await WriteFailureAsync(context, CgiError.BodyTooLarge).ConfigureAwait(false);
+            return;
+        }
+        var request = CgiHttpRequest.From(context);
+        await using var result = await _engine.Dispatcher.ExecuteAsync(request, context.RequestAborted).ConfigureAwait(false);
+        if (result.Error != CgiError.None)
+        {
+            await WriteFailureAsync(context, result.Error).ConfigureAwait(false);
+            return;
+        }
+        var head = result.Head!;
+        if (!TryWriteHead(context, head))
+        {
+            LogBadHeader(_logger, request.Path, request.RequestId);
+            context.Response.Clear();
+            await WriteFailureAsync(context, CgiError.BadScriptOutput).ConfigureAwait(false);
+            return;
+        }
+        bool sendBody = head.Kind != CgiResponseKind.ClientRedirect && !HttpMethods.IsHead(request.Method);
+        long sent = await CopyBodyAsync(result.Body, sendBody ? context.Response.BodyWriter : null, context.RequestAborted).ConfigureAwait(false);
+        context.Features.Set(new ResponseBytesFeature(sent));
+        if (result.TimedOut)
+        {
+            // Headers are gone already: a cut connection is the only honest way to say "incomplete".
+            LogTruncated(_logger, request.Path, request.RequestId);
+            context.Abort();
+        }
+    }
+
+    private static bool TryWriteHead(HttpContext context, CgiResponseHead head)
+    {
+        var response = context.Response;
+        try
+        {
+            response.StatusCode = head.StatusCode;
+            if (head.ReasonPhrase is not null)
+            {
+                context.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase = head.ReasonPhrase;
+            }
+            foreach (var (name, value) in head.Headers)
+            {
+                response.Headers.Append(name, value);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Kestrel refuses control characters in header values.
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Streams the script's output to the client as it comes (or drains it, for HEAD and redirects).</summary>
+    private static async Task<long> CopyBodyAsync(System.IO.Pipelines.PipeReader source, System.IO.Pipelines.PipeWriter? destination, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        try
+        {
+            while (true)
+            {
+                var read = await source.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+                var buffer = read.Buffer;
+                if (destination is not null && !buffer.IsEmpty)
+                {
+                    foreach (var segment in buffer)
+                    {
+                        destination.Write(segment.Span);
+                    }
+                    total += buffer.Length;
+                    var flush = await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    if (flush.IsCanceled || flush.IsCompleted)
+                    {
+                        break;
+                    }
+                }
+                source.AdvanceTo(buffer.End);
+                if (read.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException)
+        {
+            // The client went away, or the script's socket broke: the dispatcher has killed the script.
+        }
+        return total;
+    }
+
+    private static Task WriteFailureAsync(HttpContext context, CgiError error)
+    {
+        int status = CgiErrors.StatusCode(error);
+        var response = context.Response;
+        if (error == CgiError.ClientGone || response.HasStarted)
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        }
+        response.StatusCode = status;
+        if (error == CgiError.Overloaded)
+        {
+            response.Headers.RetryAfter = "1";
+        }
+        response.ContentType = "text/plain; charset=utf-8";
+        string text = ReasonPhrases.GetReasonPhrase(status);
+        context.Features.Set(new ResponseBytesFeature(text.Length + 1));
+        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.WriteAsync(text + "\n", context.RequestAborted);
+    }
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.BadResponseHeader, Level = LogLevel.Error, Message = "{Path} [{RequestId}] script sent a header value the server cannot send (control characters): 502")]
+    private static partial void LogBadHeader(ILogger logger, string path, string requestId);
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.ScriptTimedOut, Level = LogLevel.Error, Message = "{Path} [{RequestId}] script timed out while streaming its body; connection cut")]
+    private static partial void LogTruncated(ILogger logger, string path, string requestId);
+}
+
+/// <summary>Body bytes sent, for the access log's %b.</summary>
+internal sealed record ResponseBytesFeature(long Bytes);

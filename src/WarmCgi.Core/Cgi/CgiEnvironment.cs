@@ -1,0 +1,210 @@
+using System.Net;
+using WarmCgi.Routing;
+
+namespace WarmCgi.Cgi;
+
+/// <summary>Server-wide inputs to the meta-variables, fixed at start-up.</summary>
+public sealed record CgiEnvironmentSettings
+{
+    public string ServerSoftware { get; init; } = "WarmCgi";
+
+    /// <summary>DOCUMENT_ROOT, and the base of PATH_TRANSLATED. Null when no --docroot.</summary>
+    public string? DocumentRoot { get; init; }
+
+    /// <summary>PATH for scripts: the server's own, like Apache passes its PATH.</summary>
+    public string Path { get; init; } = "/usr/local/bin:/usr/bin:/bin";
+
+    /// <summary>--set-env values and --pass-env values captured from the server's environment.</summary>
+    public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// Builds a script's environment: the meta-variables of RFC 3875 section 4.1, the ones real
+/// applications read (Apache's names), HTTP_* for headers, PATH and what the operator named.
+/// Nothing else of the server's environment reaches a script: secrets live there.
+/// </summary>
+public static class CgiEnvironment
+{
+    // Headers that become meta-variables of their own, or never reach a script.
+    private static bool IsSkipped(string name, ScriptMapping mapping) =>
+        name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+        // httpoxy: a Proxy header must never become HTTP_PROXY, which HTTP clients obey.
+        || name.Equals("Proxy", StringComparison.OrdinalIgnoreCase)
+        || (!mapping.PassAuthorization && (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+                                         || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)));
+
+    public static List<KeyValuePair<string, string>> Build(
+        CgiRequest request, ScriptTarget target, CgiEnvironmentSettings settings, long? contentLength)
+    {
+        var env = new List<KeyValuePair<string, string>>(40);
+        void Add(string name, string value) => env.Add(new(name, value));
+
+        Add("PATH", settings.Path);
+        Add("GATEWAY_INTERFACE", "CGI/1.1");
+        Add("SERVER_SOFTWARE", settings.ServerSoftware);
+        Add("SERVER_PROTOCOL", request.Protocol);
+        Add("SERVER_NAME", ServerName(request));
+        Add("SERVER_PORT", request.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("SERVER_ADDR", PlainAddress(request.LocalAddress));
+        Add("REMOTE_ADDR", PlainAddress(request.RemoteAddress));
+        Add("REMOTE_PORT", request.RemotePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("REQUEST_METHOD", request.Method);
+        Add("REQUEST_SCHEME", request.Scheme);
+        if (request.Scheme == "https")
+        {
+            Add("HTTPS", "on");
+        }
+        Add("REQUEST_URI", request.RawTarget);
+        Add("QUERY_STRING", request.QueryString);
+        Add("SCRIPT_NAME", target.ScriptName);
+        Add("SCRIPT_FILENAME", target.ScriptFilename);
+        if (target.PathInfo.Length > 0)
+        {
+            Add("PATH_INFO", target.PathInfo);
+            if (settings.DocumentRoot is not null)
+            {
+                Add("PATH_TRANSLATED", settings.DocumentRoot.TrimEnd('/') + target.PathInfo);
+            }
+        }
+        string docRoot = settings.DocumentRoot ?? "";
+        Add("DOCUMENT_ROOT", docRoot);
+        Add("CONTEXT_PREFIX", target.Mapping.Prefix + "/");
+        Add("CONTEXT_DOCUMENT_ROOT", target.Mapping.IsDirectory ? target.Mapping.Path.TrimEnd('/') + "/" : target.Mapping.Path);
+        if (request.RemoteUser is not null)
+        {
+            Add("REMOTE_USER", request.RemoteUser);
+            Add("AUTH_TYPE", request.AuthType ?? "Basic");
+        }
+        if (contentLength is not null)
+        {
+            Add("CONTENT_LENGTH", contentLength.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        string? contentType = request.GetHeader("Content-Type");
+        if (contentType is not null)
+        {
+            Add("CONTENT_TYPE", contentType);
+        }
+        AddHeaders(env, request.Headers, target.Mapping);
+        // The operator's variables last, so that they win (a mapping's over the server's).
+        Override(env, settings.Extra);
+        Override(env, target.Mapping.Environment);
+        return env;
+    }
+
+    private static void Override(List<KeyValuePair<string, string>> env, IReadOnlyDictionary<string, string> values)
+    {
+        foreach (var (name, value) in values)
+        {
+            int i = env.FindIndex(kv => kv.Key == name);
+            if (i >= 0)
+            {
+                env[i] = new(name, value);
+            }
+            else
+            {
+                env.Add(new(name, value));
+            }
+        }
+    }
+
+    private static void AddHeaders(List<KeyValuePair<string, string>> env, IReadOnlyList<KeyValuePair<string, string>> headers, ScriptMapping mapping)
+    {
+        int firstHeader = env.Count;
+        foreach (var (name, value) in headers)
+        {
+            if (!IsValidHeaderName(name) || IsSkipped(name, mapping))
+            {
+                continue;
+            }
+            string variable = MetaVariableName(name);
+            int existing = env.FindIndex(firstHeader, kv => kv.Key == variable);
+            if (existing < 0)
+            {
+                env.Add(new(variable, value));
+            }
+            else
+            {
+                // RFC 9110 5.3: repeated fields join with ", "; Cookie with "; " (RFC 6265 5.4).
+                string separator = variable == "HTTP_COOKIE" ? "; " : ", ";
+                env[existing] = new(variable, env[existing].Value + separator + value);
+            }
+        }
+    }
+
+    /// <summary>Apache and nginx drop headers whose names have anything but letters, digits and '-' (an underscore would alias a dash).</summary>
+    internal static bool IsValidHeaderName(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+        foreach (char c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    internal static string MetaVariableName(string header)
+    {
+        return string.Create(header.Length + 5, header, static (span, h) =>
+        {
+            "HTTP_".AsSpan().CopyTo(span);
+            for (int i = 0; i < h.Length; i++)
+            {
+                char c = h[i];
+                span[i + 5] = c == '-' ? '_' : char.ToUpperInvariant(c);
+            }
+        });
+    }
+
+    /// <summary>SERVER_NAME from the Host header (Apache's UseCanonicalName Off), else the local address.</summary>
+    internal static string ServerName(CgiRequest request)
+    {
+        string? host = request.GetHeader("Host");
+        if (string.IsNullOrEmpty(host))
+        {
+            return PlainAddress(request.LocalAddress);
+        }
+        if (host.StartsWith('['))
+        {
+            int close = host.IndexOf(']', StringComparison.Ordinal);
+            return close > 0 ? host[..(close + 1)] : host;
+        }
+        int colon = host.LastIndexOf(':');
+        return colon >= 0 ? host[..colon] : host;
+    }
+
+    /// <summary>127.0.0.1, never ::ffff:127.0.0.1.</summary>
+    public static string PlainAddress(IPAddress address) =>
+        address.IsIPv4MappedToIPv6 ? address.MapToIPv4().ToString() : address.ToString();
+
+    /// <summary>RFC 3875 4.4: a query with no unencoded '=' is an ISINDEX query; its '+'-separated words become argv.</summary>
+    public static IReadOnlyList<string> IsIndexWords(string query)
+    {
+        if (query.Length == 0 || query.Contains('='))
+        {
+            return [];
+        }
+        var words = new List<string>();
+        foreach (var word in query.Split('+'))
+        {
+            words.Add(Uri.UnescapeDataString(word));
+        }
+        return words;
+    }
+
+    internal static string[] ToEnvp(List<KeyValuePair<string, string>> env)
+    {
+        var envp = new string[env.Count];
+        for (int i = 0; i < env.Count; i++)
+        {
+            envp[i] = env[i].Key + "=" + env[i].Value;
+        }
+        return envp;
+    }
+}

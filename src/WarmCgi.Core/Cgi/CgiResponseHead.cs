@@ -1,0 +1,23 @@
+namespace WarmCgi.Cgi;
+
+/// <summary>The four response types of RFC 3875 section 6.2, plus nph- pass-through.</summary>
+public enum CgiResponseKind
+{
+    Document,
+    /// <summary>Location: /path with no Status: the server re-dispatches internally.</summary>
+    LocalRedirect,
+    /// <summary>Location: an absolute URI with no Status: a 302 and no script body.</summary>
+    ClientRedirect,
+    /// <summary>Location with a Status: the script's status, headers and body.</summary>
+    ClientRedirectWithDocument,
+    /// <summary>An nph- script's own status line and headers.</summary>
+    NonParsed,
+}
+
+/// <summary>The parsed header section of a script's output.</summary>
+public sealed record CgiResponseHead(
+    CgiResponseKind Kind,
+    int StatusCode,
+    string? ReasonPhrase,
+    string? Location,
+    IReadOnlyList<KeyValuePair<string, string>> Headers);

@@ -1,0 +1,279 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
+using WarmCgi.Cgi;
+using WarmCgi.Routing;
+
+namespace WarmCgi.Pipeline;
+
+/// <summary>Dispatcher limits that are not per mapping.</summary>
+public sealed record DispatcherSettings
+{
+    /// <summary>Largest request body; null for unlimited. Default 1 GiB, Apache's LimitRequestBody default.</summary>
+    public long? MaxRequestBodySize { get; init; } = 1L << 30;
+
+    /// <summary>A chunked body is spooled in memory up to this size, then in a temp file.</summary>
+    public int BodyMemoryThreshold { get; init; } = 1 << 20;
+
+    /// <summary>Local redirects followed before giving up (Apache's LimitInternalRecursion is 10).</summary>
+    public int MaxLocalRedirects { get; init; } = 10;
+
+    /// <summary>Time between SIGTERM and SIGKILL for a script that must stop (Apache waits 3 s).</summary>
+    public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(3);
+}
+
+/// <summary>
+/// The one path every request takes: resolve the script, prepare the body, build the
+/// environment, start the backend, parse the CGI header section, follow local redirects.
+/// Failures come back as values (<see cref="CgiResult.Error"/>); the front door maps them to a
+/// status in one place.
+/// </summary>
+public sealed partial class CgiDispatcher
+{
+    private readonly ScriptResolver _resolver;
+    private readonly CgiEnvironmentSettings _environment;
+    private readonly DispatcherSettings _settings;
+    private readonly Func<ScriptTarget, ICgiBackend> _selectBackend;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    internal CgiDispatcher(ScriptResolver resolver, CgiEnvironmentSettings environment, DispatcherSettings settings,
+        Func<ScriptTarget, ICgiBackend> selectBackend, TimeProvider time, ILogger logger)
+    {
+        _resolver = resolver;
+        _environment = environment;
+        _settings = settings;
+        _selectBackend = selectBackend;
+        _time = time;
+        _logger = logger;
+    }
+
+    public ScriptResolver Resolver => _resolver;
+
+    public DispatcherSettings Settings => _settings;
+
+    public async Task<CgiResult> ExecuteAsync(CgiRequest request, CancellationToken requestAborted)
+    {
+        Stream? spooled = null;
+        try
+        {
+            long? length = request.HasBody ? request.ContentLength : null;
+            Stream body = request.Body;
+            var resolved = _resolver.Resolve(request.Path);
+            if (resolved.Target is null)
+            {
+                return Fail(request, resolved.Error, resolved.Reason);
+            }
+            if (request.HasBody && request.ContentLength is null)
+            {
+                var result = await BodySpooler.SpoolAsync(request.Body, _settings.MaxRequestBodySize, _settings.BodyMemoryThreshold, requestAborted).ConfigureAwait(false);
+                if (result.Error != CgiError.None)
+                {
+                    return Fail(request, result.Error, "request body over the limit or malformed");
+                }
+                spooled = result.Body;
+                body = result.Body!;
+                length = result.Length;
+            }
+            var outcome = await RunAsync(request, resolved.Target, body, length, spooled, requestAborted).ConfigureAwait(false);
+            spooled = null; // owned by the result now, or disposed by RunAsync
+            return outcome;
+        }
+        finally
+        {
+            if (spooled is not null)
+            {
+                await spooled.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<CgiResult> RunAsync(CgiRequest request, ScriptTarget target, Stream body, long? length, Stream? spooled, CancellationToken requestAborted)
+    {
+        var env = CgiEnvironment.Build(request, target, _environment, length);
+        for (int redirects = 0; ; redirects++)
+        {
+            var attempt = await RunOnceAsync(request, target, env, body, length, spooled, requestAborted).ConfigureAwait(false);
+            if (attempt.Redirect is null)
+            {
+                return attempt.Result!;
+            }
+            if (spooled is not null)
+            {
+                await spooled.DisposeAsync().ConfigureAwait(false);
+                spooled = null;
+            }
+            if (redirects + 1 >= _settings.MaxLocalRedirects)
+            {
+                return Fail(request, CgiError.TooManyRedirects, "local redirects exceed the limit (a loop?)");
+            }
+            // RFC 3875 6.2.2: the server re-dispatches the new URL as a GET without a body.
+            string location = attempt.Redirect;
+            int q = location.IndexOf('?', StringComparison.Ordinal);
+            string path = Uri.UnescapeDataString(q < 0 ? location : location[..q]);
+            var next = request with
+            {
+                Method = "GET",
+                Path = path,
+                QueryString = q < 0 ? "" : location[(q + 1)..],
+                RawTarget = location,
+                HasBody = false,
+                ContentLength = null,
+                Headers = request.Headers.Where(h => !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).ToList(),
+            };
+            var resolved = _resolver.Resolve(next.Path);
+            if (resolved.Target is null)
+            {
+                return Fail(next, resolved.Error, resolved.Reason);
+            }
+            request = next;
+            target = resolved.Target;
+            body = Stream.Null;
+            length = null;
+            env = CgiEnvironment.Build(request, target, _environment, null);
+            env.Add(new("REDIRECT_STATUS", "200"));
+            env.Add(new("REDIRECT_URL", path));
+        }
+    }
+
+    private readonly record struct Attempt(CgiResult? Result, string? Redirect);
+
+    private async Task<Attempt> RunOnceAsync(CgiRequest request, ScriptTarget target, List<KeyValuePair<string, string>> env,
+        Stream body, long? length, Stream? spooled, CancellationToken requestAborted)
+    {
+        var deadline = new CancellationTokenSource(target.Mapping.Timeout, _time);
+        bool timedOut = false;
+        var stderr = new ScriptErrorLog(_logger, target.ScriptName, request.RequestId);
+        var invocation = new CgiInvocation(request, target, env, body, length, stderr);
+        var backend = _selectBackend(target);
+        BackendStart start;
+        using (var startCancel = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, requestAborted))
+        {
+            try
+            {
+                start = await backend.StartAsync(invocation, startCancel.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                deadline.Dispose();
+                bool expired = !requestAborted.IsCancellationRequested;
+                return new Attempt(Fail(request, expired ? CgiError.Timeout : CgiError.ClientGone,
+                    expired ? "timed out waiting for a free process or worker" : "client disconnected while queued"), null);
+            }
+        }
+        if (start.Execution is null)
+        {
+            deadline.Dispose();
+            return new Attempt(Fail(request, start.Error, start.Reason), null);
+        }
+        var execution = start.Execution;
+        // Timeout or client gone: kill the script's whole tree. Its output then ends, and
+        // whoever is reading it sees why through timedOut / requestAborted.
+        deadline.Token.Register(() => { timedOut = true; execution.Abort(); });
+        var abortRegistration = requestAborted.Register(execution.Abort);
+
+        var (status, head, error) = await ReadHeadAsync(execution, target).ConfigureAwait(false);
+        if (status == CgiParseStatus.Complete && head!.Kind == CgiResponseKind.LocalRedirect)
+        {
+            await abortRegistration.DisposeAsync().ConfigureAwait(false);
+            await DiscardAsync(execution).ConfigureAwait(false);
+            deadline.Dispose();
+            return new Attempt(null, head.Location);
+        }
+        if (status != CgiParseStatus.Complete)
+        {
+            execution.Abort();
+            await abortRegistration.DisposeAsync().ConfigureAwait(false);
+            await execution.DisposeAsync().ConfigureAwait(false);
+            deadline.Dispose();
+            if (timedOut)
+            {
+                return new Attempt(Fail(request, CgiError.Timeout, $"script timed out after {target.Mapping.Timeout.TotalSeconds:0.#} s before sending headers"), null);
+            }
+            if (requestAborted.IsCancellationRequested)
+            {
+                return new Attempt(Fail(request, CgiError.ClientGone, "client disconnected before the script answered"), null);
+            }
+            return new Attempt(Fail(request, CgiError.BadScriptOutput, error), null);
+        }
+        await abortRegistration.DisposeAsync().ConfigureAwait(false);
+        // From here the front door streams the body; a client that goes away aborts the copy,
+        // and disposing the result kills what is left of the script.
+        requestAborted.Register(execution.Abort);
+        return new Attempt(new CgiResult(head!, execution, deadline, () => timedOut, spooled), null);
+    }
+
+    private static async Task<(CgiParseStatus, CgiResponseHead?, string?)> ReadHeadAsync(CgiExecution execution, ScriptTarget target)
+    {
+        bool nonParsed = Path.GetFileName(target.ScriptFilename).StartsWith("nph-", StringComparison.Ordinal);
+        var output = execution.Output;
+        while (true)
+        {
+            ReadResult read;
+            try
+            {
+                read = await output.ReadAsync().ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                return (CgiParseStatus.Invalid, null, "reading script output failed: " + e.Message);
+            }
+            var buffer = read.Buffer;
+            var status = CgiOutputParser.TryParse(ref buffer, nonParsed, read.IsCompleted, out var head, out var error);
+            if (status == CgiParseStatus.Incomplete)
+            {
+                output.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+            output.AdvanceTo(status == CgiParseStatus.Complete ? buffer.Start : read.Buffer.End);
+            return (status, head, error);
+        }
+    }
+
+    /// <summary>A local redirect's own body is not sent anywhere; the script still gets to finish.</summary>
+    private static async Task DiscardAsync(CgiExecution execution)
+    {
+        try
+        {
+            while (true)
+            {
+                var read = await execution.Output.ReadAsync().ConfigureAwait(false);
+                execution.Output.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        await execution.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private CgiResult Fail(CgiRequest request, CgiError error, string? reason)
+    {
+        switch (error)
+        {
+            case CgiError.NotFound or CgiError.Forbidden:
+                LogNotServed(_logger, request.Path, request.RequestId, reason);
+                break;
+            case CgiError.ClientGone:
+                LogClientGone(_logger, request.Path, request.RequestId, reason);
+                break;
+            default:
+                LogFailed(_logger, request.Path, request.RequestId, CgiErrors.StatusCode(error), reason);
+                break;
+        }
+        return CgiResult.Failure(error, reason);
+    }
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.ScriptNotFound, Level = LogLevel.Information, Message = "{Path} [{RequestId}] not served: {Reason}")]
+    private static partial void LogNotServed(ILogger logger, string path, string requestId, string? reason);
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.ScriptFailed, Level = LogLevel.Error, Message = "{Path} [{RequestId}] failed with {Status}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string path, string requestId, int status, string? reason);
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.ClientGone, Level = LogLevel.Information, Message = "{Path} [{RequestId}]: {Reason}")]
+    private static partial void LogClientGone(ILogger logger, string path, string requestId, string? reason);
+}

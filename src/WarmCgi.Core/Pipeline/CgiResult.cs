@@ -1,0 +1,60 @@
+using System.IO.Pipelines;
+using WarmCgi.Cgi;
+
+namespace WarmCgi.Pipeline;
+
+/// <summary>
+/// What the dispatcher hands to the front door: either a failure (a value with its reason) or
+/// the parsed head and the rest of the script's output to stream. Disposing it ends the script's
+/// share of the request (the process is reaped in the background).
+/// </summary>
+public sealed class CgiResult : IAsyncDisposable
+{
+    private readonly CgiExecution? _execution;
+    private readonly CancellationTokenSource? _deadline;
+    private readonly Func<bool>? _timedOut;
+    private readonly Stream? _spooledBody;
+
+    private CgiResult(CgiError error, string? reason)
+    {
+        Error = error;
+        Reason = reason;
+    }
+
+    internal CgiResult(CgiResponseHead head, CgiExecution execution, CancellationTokenSource deadline, Func<bool> timedOut, Stream? spooledBody)
+    {
+        Head = head;
+        _execution = execution;
+        _deadline = deadline;
+        _timedOut = timedOut;
+        _spooledBody = spooledBody;
+    }
+
+    public static CgiResult Failure(CgiError error, string? reason) => new(error, reason);
+
+    public CgiError Error { get; }
+
+    /// <summary>Why the request failed, for the log (never sent to the client).</summary>
+    public string? Reason { get; }
+
+    public CgiResponseHead? Head { get; }
+
+    /// <summary>The body that follows the head, as the script writes it.</summary>
+    public PipeReader Body => _execution?.Output ?? throw new InvalidOperationException("a failed result has no body");
+
+    /// <summary>The script was killed for its timeout while its body was streaming: the response is truncated.</summary>
+    public bool TimedOut => _timedOut?.Invoke() ?? false;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_execution is not null)
+        {
+            await _execution.DisposeAsync().ConfigureAwait(false);
+        }
+        _deadline?.Dispose();
+        if (_spooledBody is not null)
+        {
+            await _spooledBody.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

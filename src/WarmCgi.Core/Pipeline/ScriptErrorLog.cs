@@ -1,0 +1,69 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace WarmCgi.Pipeline;
+
+/// <summary>
+/// A script's stderr, turned into log lines tagged with the script and the request id. Bytes
+/// arrive in arbitrary pieces (socket reads, FastCGI records); a partial line waits for its end.
+/// Never goes into the response.
+/// </summary>
+internal sealed partial class ScriptErrorLog
+{
+    private const int MaxLine = 8192;
+    private readonly ILogger _logger;
+    private readonly string _script;
+    private readonly string _requestId;
+    private readonly List<byte> _partial = [];
+
+    public ScriptErrorLog(ILogger logger, string script, string requestId)
+    {
+        _logger = logger;
+        _script = script;
+        _requestId = requestId;
+    }
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            int newline = data.IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                _partial.AddRange(data);
+                if (_partial.Count >= MaxLine)
+                {
+                    Flush();
+                }
+                return;
+            }
+            _partial.AddRange(data[..newline]);
+            Flush();
+            data = data[(newline + 1)..];
+        }
+    }
+
+    /// <summary>Logs what is left of an unterminated last line.</summary>
+    public void Complete()
+    {
+        if (_partial.Count > 0)
+        {
+            Flush();
+        }
+    }
+
+    private void Flush()
+    {
+        int length = _partial.Count;
+        if (length > 0 && _partial[length - 1] == (byte)'\r')
+        {
+            length--;
+        }
+        string line = Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_partial)[..length]);
+        _partial.Clear();
+        ScriptStderr(_logger, _script, _requestId, line);
+    }
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.ScriptStderr, EventName = "ScriptStderr", Level = LogLevel.Warning, Message = "[{Script}] [{RequestId}] {Line}")]
+    private static partial void ScriptStderr(ILogger logger, string script, string requestId, string line);
+}

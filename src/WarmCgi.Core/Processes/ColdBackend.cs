@@ -1,0 +1,208 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading.RateLimiting;
+using WarmCgi.Cgi;
+using WarmCgi.Pipeline;
+
+namespace WarmCgi.Processes;
+
+/// <summary>
+/// Classic CGI: a process per request. The script's stdin, stdout and stderr are Unix socket
+/// pairs rather than pipes because .NET can wait on sockets with epoll, while a pipe read would
+/// block a thread-pool thread per running script.
+/// </summary>
+internal sealed class ColdBackend : ICgiBackend, IDisposable
+{
+    private readonly ConcurrencyLimiter _limiter;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _killGrace;
+
+    public ColdBackend(int maxProcesses, int queueLimit, TimeSpan killGrace, TimeProvider time)
+    {
+        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = maxProcesses,
+            QueueLimit = queueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        _killGrace = killGrace;
+        _time = time;
+    }
+
+    public async ValueTask<BackendStart> StartAsync(CgiInvocation invocation, CancellationToken cancellationToken)
+    {
+        RateLimitLease lease = await _limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            return BackendStart.Fail(CgiError.Overloaded, "too many scripts running and queued (--max-processes)");
+        }
+        var target = invocation.Target;
+        var spec = new SpawnSpec(
+            FileName: "",
+            Arguments: [],
+            Environment: CgiEnvironment.ToEnvp(invocation.Environment),
+            WorkingDirectory: Path.GetDirectoryName(target.ScriptFilename)!);
+        spec = WithCommandLine(spec, target, CgiEnvironment.IsIndexWords(invocation.Request.QueryString));
+
+        var (stdin, stdinChild) = Spawner.CreateSocketPair();
+        var (stdout, stdoutChild) = Spawner.CreateSocketPair();
+        var (stderr, stderrChild) = Spawner.CreateSocketPair();
+        int pid;
+        try
+        {
+            pid = Spawner.Spawn(spec, stdinChild, stdoutChild, stderrChild);
+        }
+        catch (SpawnException e)
+        {
+            stdin.Dispose();
+            stdout.Dispose();
+            stderr.Dispose();
+            lease.Dispose();
+            return BackendStart.Fail(CgiError.SpawnFailed, e.Message);
+        }
+        finally
+        {
+            LibC.close(stdinChild);
+            LibC.close(stdoutChild);
+            LibC.close(stderrChild);
+        }
+        return new BackendStart(new ProcessExecution(pid, stdin, stdout, stderr, invocation, lease, _killGrace, _time), CgiError.None, null);
+    }
+
+    /// <summary>
+    /// argv as Apache builds it: the script itself (the kernel honours its #! line), then the
+    /// ISINDEX words. A script without #! whose extension has a configured interpreter runs
+    /// through that interpreter.
+    /// </summary>
+    private static SpawnSpec WithCommandLine(SpawnSpec spec, Routing.ScriptTarget target, IReadOnlyList<string> words)
+    {
+        string script = target.ScriptFilename;
+        var argv = new List<string>(words.Count + 2);
+        string file = script;
+        if (target.Mapping.Interpreters.TryGetValue(Path.GetExtension(script), out string? interpreter) && !Shebang.HasShebang(script))
+        {
+            file = interpreter;
+            argv.Add(interpreter);
+        }
+        argv.Add(script);
+        argv.AddRange(words);
+        return spec with { FileName = file, Arguments = argv };
+    }
+
+    public void Dispose() => _limiter.Dispose();
+
+    private sealed class ProcessExecution : CgiExecution
+    {
+        private readonly int _pid;
+        private readonly Socket _stdin;
+        private readonly Socket _stderr;
+        private readonly RateLimitLease _lease;
+        private readonly TimeSpan _killGrace;
+        private readonly TimeProvider _time;
+        private readonly Task _stdinPump;
+        private readonly Task _stderrPump;
+        private int _aborted;
+
+        public ProcessExecution(int pid, Socket stdin, Socket stdout, Socket stderr, CgiInvocation invocation,
+            RateLimitLease lease, TimeSpan killGrace, TimeProvider time)
+        {
+            _pid = pid;
+            _stdin = stdin;
+            _stderr = stderr;
+            _lease = lease;
+            _killGrace = killGrace;
+            _time = time;
+            Output = PipeReader.Create(new NetworkStream(stdout, ownsSocket: true), new StreamPipeReaderOptions(bufferSize: 16 * 1024));
+            // Body and output flow at the same time: a script that writes before it reads
+            // its body never deadlocks (Apache's mod_cgi does, and truncates the body).
+            _stdinPump = invocation.HasBodyToSend() ? PumpStdinAsync(invocation.Body) : CloseStdin();
+            _stderrPump = PumpStderrAsync(invocation.Stderr);
+        }
+
+        public override PipeReader Output { get; }
+
+        public override async Task<ExitStatus> WaitForExitAsync()
+        {
+            var status = await ChildReaper.WaitForExitAsync(_pid).ConfigureAwait(false);
+            await _stderrPump.ConfigureAwait(false);
+            return status;
+        }
+
+        public override void Abort()
+        {
+            if (Interlocked.Exchange(ref _aborted, 1) == 0)
+            {
+                _ = ProcessGroup.TerminateAsync(_pid, _killGrace, _time);
+            }
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await Output.CompleteAsync().ConfigureAwait(false);
+            _stdin.Dispose();
+            // The lease (a --max-processes slot) is held until the process is really gone.
+            _ = ReleaseWhenExitedAsync();
+        }
+
+        private async Task ReleaseWhenExitedAsync()
+        {
+            try
+            {
+                await WaitForExitAsync().ConfigureAwait(false);
+                await _stdinPump.ConfigureAwait(false);
+            }
+            finally
+            {
+                _stderr.Dispose();
+                _lease.Dispose();
+            }
+        }
+
+        private Task CloseStdin()
+        {
+            _stdin.Shutdown(SocketShutdown.Send);
+            return Task.CompletedTask;
+        }
+
+        private async Task PumpStdinAsync(Stream body)
+        {
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                int n;
+                while ((n = await body.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+                {
+                    await _stdin.SendAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
+                }
+                _stdin.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
+            {
+                // The script exited without reading its whole body, or the client went away:
+                // under CGI too, the rest of the body is simply not read.
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        private async Task PumpStderrAsync(ScriptErrorLog log)
+        {
+            var buffer = new byte[4096];
+            try
+            {
+                int n;
+                while ((n = await _stderr.ReceiveAsync(buffer).ConfigureAwait(false)) > 0)
+                {
+                    log.Write(buffer.AsSpan(0, n));
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+            }
+            log.Complete();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Runtime.InteropServices;
+
+namespace WarmCgi.Processes;
+
+/// <summary>
+/// The few libc calls the spawn path needs. .NET's Process cannot start a child in a new
+/// session, so scripts are started with posix_spawn (glibc implements it with CLONE_VFORK:
+/// no page-table copy, the leanest spawn Linux has).
+/// </summary>
+internal static unsafe partial class LibC
+{
+    private const string Lib = "libc";
+
+    public const int AF_UNIX = 1;
+    public const int SOCK_STREAM = 1;
+    public const int SOCK_CLOEXEC = 0x80000;
+
+    public const short POSIX_SPAWN_SETSIGDEF = 0x04;
+    public const short POSIX_SPAWN_SETSIGMASK = 0x08;
+    public const short POSIX_SPAWN_SETSID = 0x80;
+
+    public const int SIGKILL = 9;
+    public const int SIGTERM = 15;
+    public const int WNOHANG = 1;
+    public const int ESRCH = 3;
+    public const int ECHILD = 10;
+
+    // glibc's opaque types are 80 (file actions), 336 (attr) and 128 (sigset) bytes on
+    // x86-64 and arm64; we allocate with headroom and never look inside.
+    public const int FileActionsSize = 256;
+    public const int SpawnAttrSize = 512;
+    public const int SigSetSize = 128;
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int socketpair(int domain, int type, int protocol, int* sv);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int close(int fd);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn(out int pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_init(void* fileActions);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_destroy(void* fileActions);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_adddup2(void* fileActions, int fd, int newFd);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_addchdir_np(void* fileActions, byte* path);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_init(void* attr);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_destroy(void* attr);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_setflags(void* attr, short flags);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigset);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_setsigmask(void* attr, void* sigset);
+
+    [LibraryImport(Lib)]
+    public static partial int sigfillset(void* set);
+
+    [LibraryImport(Lib)]
+    public static partial int sigemptyset(void* set);
+
+    [LibraryImport(Lib)]
+    public static partial int sigdelset(void* set, int signo);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int kill(int pid, int sig);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int waitpid(int pid, out int status, int options);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int access(byte* path, int mode);
+
+    public const int X_OK = 1;
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial byte* realpath(byte* path, byte* resolved);
+
+    [LibraryImport(Lib)]
+    public static partial void free(void* p);
+
+    public static string ErrorText(int errno) => Marshal.GetPInvokeErrorMessage(errno);
+}

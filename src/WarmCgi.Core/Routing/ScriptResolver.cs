@@ -1,0 +1,142 @@
+using WarmCgi.Cgi;
+using WarmCgi.Processes;
+
+namespace WarmCgi.Routing;
+
+/// <summary>The script a URL names: what SCRIPT_NAME, SCRIPT_FILENAME and PATH_INFO are made of.</summary>
+public sealed record ScriptTarget(ScriptMapping Mapping, string ScriptFilename, string ScriptName, string PathInfo);
+
+public readonly record struct ResolveResult(ScriptTarget? Target, CgiError Error, string? Reason)
+{
+    public static ResolveResult Fail(CgiError error, string reason) => new(null, error, reason);
+}
+
+/// <summary>
+/// URL -> script, like Apache's ScriptAlias: prefixes match whole path segments, longest
+/// first; in a directory mapping the first segment that is a file is the script and the rest
+/// is PATH_INFO. Dot segments, encoded slashes, NULs, symlinks out of the mapping's root,
+/// directories and non-executable files never run.
+/// </summary>
+public sealed class ScriptResolver
+{
+    private readonly ScriptMapping[] _mappings;
+
+    public ScriptResolver(IEnumerable<ScriptMapping> mappings)
+    {
+        _mappings = mappings
+            .Select(m => m with { RealRoot = Spawner.RealPath(m.Path) ?? m.Path })
+            .OrderByDescending(m => m.Prefix.Length)
+            .ToArray();
+    }
+
+    public IReadOnlyList<ScriptMapping> Mappings => _mappings;
+
+    /// <summary>The mapping whose prefix owns this path, or null when no mapping does.</summary>
+    public ScriptMapping? MatchMapping(string path)
+    {
+        foreach (var mapping in _mappings)
+        {
+            if (path.StartsWith(mapping.Prefix, StringComparison.Ordinal)
+                && (path.Length == mapping.Prefix.Length || path[mapping.Prefix.Length] == '/'))
+            {
+                return mapping;
+            }
+        }
+        return null;
+    }
+
+    public ResolveResult Resolve(string path)
+    {
+        var mapping = MatchMapping(path);
+        if (mapping is null)
+        {
+            return ResolveResult.Fail(CgiError.NotFound, "no script mapping for this path");
+        }
+        string rest = path[mapping.Prefix.Length..];
+        if (!IsSafe(rest))
+        {
+            return ResolveResult.Fail(CgiError.NotFound, "unsafe path segment");
+        }
+        return mapping.IsDirectory ? ResolveInDirectory(mapping, rest) : ResolveFile(mapping, rest);
+    }
+
+    private static ResolveResult ResolveFile(ScriptMapping mapping, string rest)
+    {
+        var check = CheckScript(mapping, mapping.Path);
+        return check ?? new ResolveResult(new ScriptTarget(mapping, mapping.Path, mapping.Prefix, rest), CgiError.None, null);
+    }
+
+    private static ResolveResult ResolveInDirectory(ScriptMapping mapping, string rest)
+    {
+        string current = mapping.Path;
+        int position = 0;
+        while (position < rest.Length)
+        {
+            // rest looks like "/sub/x.py/more"; empty segments ("//") are skipped like Apache does.
+            int start = position + 1;
+            int end = rest.IndexOf('/', start);
+            if (end < 0)
+            {
+                end = rest.Length;
+            }
+            position = end;
+            if (end == start)
+            {
+                continue;
+            }
+            current = System.IO.Path.Join(current, rest.AsSpan(start, end - start));
+            if (Directory.Exists(current))
+            {
+                continue;
+            }
+            if (!File.Exists(current))
+            {
+                return ResolveResult.Fail(CgiError.NotFound, "no such script");
+            }
+            string scriptName = mapping.Prefix + rest[..end];
+            var check = CheckScript(mapping, current);
+            return check ?? new ResolveResult(new ScriptTarget(mapping, current, scriptName, rest[end..]), CgiError.None, null);
+        }
+        // Apache: "attempt to invoke directory as script". Never a listing.
+        return ResolveResult.Fail(CgiError.Forbidden, "attempt to invoke directory as script");
+    }
+
+    private static ResolveResult? CheckScript(ScriptMapping mapping, string file)
+    {
+        string? real = Spawner.RealPath(file);
+        if (real is null)
+        {
+            return ResolveResult.Fail(CgiError.NotFound, "no such script");
+        }
+        bool inside = mapping.IsDirectory
+            ? real.StartsWith(mapping.RealRoot + "/", StringComparison.Ordinal)
+            : real == mapping.RealRoot;
+        if (!inside)
+        {
+            return ResolveResult.Fail(CgiError.Forbidden, "script resolves outside its mapping (symlink)");
+        }
+        if (!Spawner.IsExecutable(file))
+        {
+            return ResolveResult.Fail(CgiError.Forbidden, "file permissions deny server execution");
+        }
+        return null;
+    }
+
+    /// <summary>No "." or ".." segment, no NUL or backslash, no still-encoded slash or dot.</summary>
+    internal static bool IsSafe(string rest)
+    {
+        if (rest.Contains('\0') || rest.Contains('\\') || rest.Contains("%2f", StringComparison.OrdinalIgnoreCase)
+            || rest.Contains("%5c", StringComparison.OrdinalIgnoreCase) || rest.Contains("%2e", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        foreach (var segment in rest.Split('/'))
+        {
+            if (segment is "." or "..")
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
