@@ -1,23 +1,121 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using WarmCgi.Cgi;
 using WarmCgi.Configuration;
+using WarmCgi.FastCgi;
 using WarmCgi.Pipeline;
 using WarmCgi.Processes;
 
 namespace WarmCgi.Workers;
 
-/// <summary>Warm mode: Python scripts go to resident interpreter pools; anything else runs cold.</summary>
+/// <summary>
+/// Warm mode: a Python script runs in a resident interpreter of the pool for the Python its
+/// #! line names (a 2.7 script and a 3.11 script beside it each get theirs); anything else
+/// runs cold. Server and worker speak FastCGI.
+/// </summary>
 public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
 {
-    private readonly ColdBackend _cold;
+    private readonly ConcurrentDictionary<PoolKey, Lazy<WorkerPool>> _pools = new();
+    private readonly WarmPoolOptions _options;
+    private readonly CgiEnvironmentSettings _environment;
+    private readonly TimeSpan _killGrace;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ICgiBackend _cold;
+    private readonly Lazy<string> _workerScript = new(WorkerScript.Extract);
 
-    internal WarmBackend(WarmPoolOptions options, CgiEnvironmentSettings environment, TimeSpan killGrace, TimeProvider time, ILoggerFactory loggerFactory, ColdBackend cold)
+    internal WarmBackend(WarmPoolOptions options, CgiEnvironmentSettings environment, TimeSpan killGrace, TimeProvider time, ILoggerFactory loggerFactory, ICgiBackend cold)
     {
+        _options = options;
+        _environment = environment;
+        _killGrace = killGrace;
+        _time = time;
+        _logger = loggerFactory.CreateLogger("WarmCgi.Workers");
         _cold = cold;
     }
 
-    ValueTask<BackendStart> ICgiBackend.StartAsync(CgiInvocation invocation, CancellationToken cancellationToken) =>
-        _cold.StartAsync(invocation, cancellationToken);
+    async ValueTask<BackendStart> ICgiBackend.StartAsync(CgiInvocation invocation, CancellationToken cancellationToken)
+    {
+        string? python = PythonInterpreter.ForScript(invocation.Target);
+        if (python is null)
+        {
+            return await _cold.StartAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+        var pool = PoolFor(new PoolKey(python, invocation.Target.Mapping.KeepAppModules));
+        var acquired = await pool.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        if (acquired.Worker is not { } worker)
+        {
+            return BackendStart.Fail(acquired.Error, acquired.Reason!);
+        }
+        var exchange = worker.Connection.Begin(invocation.Environment, invocation.Body, invocation.HasBodyToSend(), invocation.Stderr);
+        return new BackendStart(new WorkerExecution(pool, worker, exchange, _killGrace, _time), CgiError.None, null);
+    }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    private WorkerPool PoolFor(PoolKey key) =>
+        _pools.GetOrAdd(key, k => new Lazy<WorkerPool>(() =>
+        {
+            var env = new List<string> { "PATH=" + _environment.Path };
+            env.AddRange(_environment.Extra.Select(kv => kv.Key + "=" + kv.Value));
+            var spec = new WorkerSpec(k.Interpreter, _workerScript.Value, env, k.KeepAppModules, TimeSpan.FromSeconds(30));
+            return new WorkerPool(spec, _options, _killGrace, _time, _logger);
+        })).Value;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var pool in _pools.Values.Where(p => p.IsValueCreated))
+        {
+            await pool.Value.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A script running in a worker: its STDOUT records, and the worker back to the pool at the end.</summary>
+    private sealed class WorkerExecution : CgiExecution
+    {
+        private readonly WorkerPool _pool;
+        private readonly PythonWorker _worker;
+        private readonly FastCgiExchange _exchange;
+        private readonly TimeSpan _killGrace;
+        private readonly TimeProvider _time;
+        private int _aborted;
+        private int _released;
+
+        public WorkerExecution(WorkerPool pool, PythonWorker worker, FastCgiExchange exchange, TimeSpan killGrace, TimeProvider time)
+        {
+            _pool = pool;
+            _worker = worker;
+            _exchange = exchange;
+            _killGrace = killGrace;
+            _time = time;
+        }
+
+        public override PipeReader Output => _exchange.Stdout;
+
+        public override async Task<ExitStatus> WaitForExitAsync()
+        {
+            var end = await _exchange.End.ConfigureAwait(false);
+            return end.Outcome == FastCgiOutcome.Completed ? new ExitStatus(end.AppStatus, 0) : await _worker.Exited.ConfigureAwait(false);
+        }
+
+        public override void Abort()
+        {
+            if (Interlocked.Exchange(ref _aborted, 1) == 0)
+            {
+                // The worker's process group: the script, its children, and the interpreter,
+                // which is replaced. A connection that timed out is never reused.
+                _worker.Kill(_killGrace, _time);
+            }
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await _exchange.Stdout.CompleteAsync().ConfigureAwait(false);
+            var end = await _exchange.End.ConfigureAwait(false);
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                bool reusable = end.Outcome == FastCgiOutcome.Completed && Volatile.Read(ref _aborted) == 0;
+                _pool.Release(_worker, reusable);
+            }
+        }
+    }
 }

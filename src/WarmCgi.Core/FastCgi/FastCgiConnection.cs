@@ -1,0 +1,216 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using WarmCgi.Pipeline;
+
+namespace WarmCgi.FastCgi;
+
+/// <summary>How a FastCGI request ended.</summary>
+internal enum FastCgiOutcome
+{
+    /// <summary>END_REQUEST arrived: the connection can carry the next request.</summary>
+    Completed,
+    /// <summary>The application closed the connection before END_REQUEST (it exited or crashed).</summary>
+    ConnectionClosed,
+    /// <summary>The application sent something the protocol does not allow.</summary>
+    ProtocolError,
+}
+
+internal readonly record struct FastCgiEnd(FastCgiOutcome Outcome, int AppStatus, string? Detail);
+
+/// <summary>
+/// The client side of one FastCGI connection (responder role, one request at a time, kept
+/// open between requests). Request and response flow concurrently: a script that writes
+/// before it has read its body never deadlocks, and STDOUT goes into a bounded pipe so a slow
+/// client slows the application rather than filling the server's memory.
+/// </summary>
+internal sealed class FastCgiConnection : IAsyncDisposable
+{
+    private const ushort RequestId = 1;
+    private static readonly PipeOptions OutputPipeOptions = new(
+        pauseWriterThreshold: 256 * 1024, resumeWriterThreshold: 128 * 1024, useSynchronizationContext: false);
+
+    private readonly Socket _socket;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+
+    public FastCgiConnection(Socket socket)
+    {
+        _socket = socket;
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+    }
+
+    /// <summary>False once a request on it failed in any way: such a connection is never reused.</summary>
+    public bool IsReusable { get; private set; } = true;
+
+    /// <summary>FCGI_GET_VALUES round trip: proves the application is up and speaks FastCGI.</summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        var names = new[] { new KeyValuePair<string, string>("FCGI_MPXS_CONNS", "") };
+        var buffer = new ArrayBufferWriter<byte>();
+        FastCgiNameValues.Write(buffer, names);
+        FastCgiCodec.WriteStream(_output, FastCgiRecordType.GetValues, 0, buffer.WrittenSpan);
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var read = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var sequence = read.Buffer;
+            if (FastCgiCodec.TryReadRecord(ref sequence, out var record))
+            {
+                _input.AdvanceTo(sequence.Start);
+                if (record.Type != FastCgiRecordType.GetValuesResult)
+                {
+                    IsReusable = false;
+                    throw new FastCgiProtocolException($"expected GET_VALUES_RESULT, got {record.Type}");
+                }
+                return;
+            }
+            _input.AdvanceTo(sequence.Start, sequence.End);
+            if (read.IsCompleted)
+            {
+                IsReusable = false;
+                throw new IOException("the application closed the connection before answering");
+            }
+        }
+    }
+
+    /// <summary>Starts one request: the returned exchange exposes STDOUT and the end.</summary>
+    public FastCgiExchange Begin(IReadOnlyList<KeyValuePair<string, string>> parameters, Stream body, bool hasBody, ScriptErrorLog stderr)
+    {
+        var pipe = new Pipe(OutputPipeOptions);
+        var send = SendAsync(parameters, body, hasBody);
+        var end = ReceiveAsync(pipe.Writer, stderr, send);
+        return new FastCgiExchange(pipe.Reader, end);
+    }
+
+    private async Task SendAsync(IReadOnlyList<KeyValuePair<string, string>> parameters, Stream body, bool hasBody)
+    {
+        try
+        {
+            FastCgiCodec.WriteBeginRequest(_output, RequestId, FastCgiCodec.RoleResponder, FastCgiCodec.FlagKeepConnection);
+            var encoded = new ArrayBufferWriter<byte>(4096);
+            FastCgiNameValues.Write(encoded, parameters);
+            FastCgiCodec.WriteStream(_output, FastCgiRecordType.Params, RequestId, encoded.WrittenSpan);
+            FastCgiCodec.WriteStream(_output, FastCgiRecordType.Params, RequestId, []);
+            if (hasBody)
+            {
+                var chunk = ArrayPool<byte>.Shared.Rent(FastCgiCodec.MaxContentLength);
+                try
+                {
+                    int n;
+                    while ((n = await body.ReadAsync(chunk.AsMemory(0, FastCgiCodec.MaxContentLength)).ConfigureAwait(false)) > 0)
+                    {
+                        FastCgiCodec.WriteStream(_output, FastCgiRecordType.Stdin, RequestId, chunk.AsSpan(0, n));
+                        await _output.FlushAsync().ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(chunk);
+                }
+            }
+            FastCgiCodec.WriteStream(_output, FastCgiRecordType.Stdin, RequestId, []);
+            await _output.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // The application went away; the receive side reports how.
+            IsReusable = false;
+        }
+    }
+
+    private async Task<FastCgiEnd> ReceiveAsync(PipeWriter stdout, ScriptErrorLog stderr, Task send)
+    {
+        var end = new FastCgiEnd(FastCgiOutcome.ConnectionClosed, -1, "the application closed the connection before END_REQUEST");
+        bool clientGone = false;
+        try
+        {
+            while (true)
+            {
+                var read = await _input.ReadAsync().ConfigureAwait(false);
+                var buffer = read.Buffer;
+                bool ended = false;
+                while (FastCgiCodec.TryReadRecord(ref buffer, out var record))
+                {
+                    switch (record.Type)
+                    {
+                        case FastCgiRecordType.Stdout when !record.Content.IsEmpty && !clientGone:
+                            foreach (var segment in record.Content)
+                            {
+                                stdout.Write(segment.Span);
+                            }
+                            break;
+                        case FastCgiRecordType.Stdout:
+                            break;
+                        case FastCgiRecordType.Stderr:
+                            foreach (var segment in record.Content)
+                            {
+                                stderr.Write(segment.Span);
+                            }
+                            break;
+                        case FastCgiRecordType.EndRequest:
+                            var (appStatus, protocolStatus) = FastCgiCodec.ReadEndRequest(record.Content);
+                            end = protocolStatus == 0
+                                ? new FastCgiEnd(FastCgiOutcome.Completed, appStatus, null)
+                                : new FastCgiEnd(FastCgiOutcome.ProtocolError, appStatus, $"the application refused the request (protocol status {protocolStatus})");
+                            ended = true;
+                            break;
+                        default:
+                            throw new FastCgiProtocolException($"unexpected {record.Type} record");
+                    }
+                    if (ended)
+                    {
+                        break;
+                    }
+                }
+                _input.AdvanceTo(buffer.Start, buffer.End);
+                if (!clientGone)
+                {
+                    // Backpressure: a slow reader of STDOUT stops us reading the socket.
+                    var flush = await stdout.FlushAsync().ConfigureAwait(false);
+                    clientGone = flush.IsCompleted;
+                }
+                if (ended)
+                {
+                    break;
+                }
+                if (read.IsCompleted)
+                {
+                    IsReusable = false;
+                    break;
+                }
+            }
+        }
+        catch (FastCgiProtocolException e)
+        {
+            IsReusable = false;
+            end = new FastCgiEnd(FastCgiOutcome.ProtocolError, -1, e.Message);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            IsReusable = false;
+            end = new FastCgiEnd(FastCgiOutcome.ConnectionClosed, -1, e.Message);
+        }
+        stderr.Complete();
+        await stdout.CompleteAsync().ConfigureAwait(false);
+        await send.ConfigureAwait(false);
+        if (end.Outcome != FastCgiOutcome.Completed)
+        {
+            IsReusable = false;
+        }
+        return end;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        IsReusable = false;
+        await _input.CompleteAsync().ConfigureAwait(false);
+        await _output.CompleteAsync().ConfigureAwait(false);
+        _socket.Dispose();
+    }
+}
+
+/// <summary>One request in flight on a connection.</summary>
+internal sealed record FastCgiExchange(PipeReader Stdout, Task<FastCgiEnd> End);

@@ -1,0 +1,66 @@
+using WarmCgi.Processes;
+using WarmCgi.Routing;
+
+namespace WarmCgi.Workers;
+
+/// <summary>
+/// Which Python, if any, a script belongs to in warm mode: the one its #! line names
+/// (directly or through /usr/bin/env), else — for a .py file without such a line — the
+/// mapping's configured Python, else python3 on PATH. A script whose #! names anything else
+/// (perl, sh, a Python with an unusual name) keeps running cold.
+/// </summary>
+internal static class PythonInterpreter
+{
+    public static string? ForScript(ScriptTarget target)
+    {
+        string? line = Shebang.ReadLine(target.ScriptFilename);
+        if (line is not null)
+        {
+            var words = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length == 0)
+            {
+                return null;
+            }
+            string program = words[0];
+            if (Path.GetFileName(program) == "env")
+            {
+                program = words.Skip(1).FirstOrDefault(w => !w.StartsWith('-')) ?? "";
+            }
+            return IsPythonName(Path.GetFileName(program)) ? Locate(program) : null;
+        }
+        if (!target.ScriptFilename.EndsWith(".py", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        string? configured = target.Mapping.Python
+            ?? target.Mapping.Interpreters.GetValueOrDefault(".py");
+        return Locate(configured ?? "python3");
+    }
+
+    /// <summary>python, python3, python3.11, python2.7, pypy3...</summary>
+    internal static bool IsPythonName(string name)
+    {
+        string rest = name.StartsWith("python", StringComparison.Ordinal) ? name[6..]
+            : name.StartsWith("pypy", StringComparison.Ordinal) ? name[4..]
+            : "-";
+        return rest.All(c => char.IsAsciiDigit(c) || c == '.');
+    }
+
+    /// <summary>An absolute path as is (when it exists); a bare name through PATH.</summary>
+    internal static string? Locate(string program)
+    {
+        if (program.Contains('/'))
+        {
+            return File.Exists(program) ? program : null;
+        }
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':'))
+        {
+            string candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate) && Spawner.IsExecutable(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using WarmCgi.FastCgi;
+using WarmCgi.Processes;
+
+namespace WarmCgi.Workers;
+
+/// <summary>
+/// One resident Python interpreter running warmcgi_worker.py, in a session of its own (so a
+/// timeout kills the script's children too), reached over one kept-alive FastCGI connection.
+/// Its fd 0 is a listening Unix socket, the FastCGI convention (FCGI_LISTENSOCK_FILENO), so
+/// the worker can also be driven by any FastCGI client; the socket has an abstract name,
+/// which leaves nothing behind on disk.
+/// </summary>
+internal sealed partial class PythonWorker : IAsyncDisposable
+{
+    private static int _counter;
+    private readonly ILogger _logger;
+    private readonly Socket _log;
+    private int _stopping;
+
+    private PythonWorker(int pid, FastCgiConnection connection, Socket log, int recycleAfter, ILogger logger)
+    {
+        Pid = pid;
+        Connection = connection;
+        _log = log;
+        RecycleAfter = recycleAfter;
+        _logger = logger;
+        Exited = ChildReaper.WaitForExitAsync(pid);
+        _ = PumpLogAsync();
+    }
+
+    public int Pid { get; }
+
+    public FastCgiConnection Connection { get; }
+
+    public Task<ExitStatus> Exited { get; }
+
+    public int RequestsServed { get; set; }
+
+    public int RecycleAfter { get; }
+
+    public long IdleSinceTicks { get; set; }
+
+    public bool IsAlive => !Exited.IsCompleted && Interlocked.CompareExchange(ref _stopping, 0, 0) == 0;
+
+    public static async Task<PythonWorker> StartAsync(WorkerSpec spec, int recycleAfter, ILogger logger, CancellationToken cancellationToken)
+    {
+        var endpoint = new UnixDomainSocketEndPoint($"\0warmcgi-{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}-{Guid.NewGuid():N}");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(endpoint);
+        listener.Listen(1);
+        var (log, logChild) = Spawner.CreateSocketPair();
+        using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
+        int pid;
+        try
+        {
+            var argv = new[] { spec.Interpreter, spec.WorkerScript };
+            var env = spec.KeepAppModules ? spec.Environment.Append("WARMCGI_KEEP_APP_MODULES=1").ToArray() : spec.Environment;
+            pid = Spawner.Spawn(new SpawnSpec(spec.Interpreter, argv, env, "/"),
+                (int)listener.Handle, (int)devNull.DangerousGetHandle(), logChild);
+        }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
+        finally
+        {
+            LibC.close(logChild);
+        }
+        var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        // The connection waits in the listener's backlog until the worker's accept().
+        await client.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        var worker = new PythonWorker(pid, new FastCgiConnection(client), log, recycleAfter, logger);
+        try
+        {
+            using var boot = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            boot.CancelAfter(spec.BootTimeout);
+            await worker.Connection.PingAsync(boot.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or FastCgiProtocolException or OperationCanceledException)
+        {
+            await worker.DisposeAsync().ConfigureAwait(false);
+            var status = await worker.Exited.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+            throw new WorkerBootException($"{spec.Interpreter} worker did not start ({status}): {e.Message}");
+        }
+        return worker;
+    }
+
+    /// <summary>Resident memory from /proc, for recycling above the ceiling.</summary>
+    public long ResidentBytes()
+    {
+        try
+        {
+            var fields = File.ReadAllText($"/proc/{Pid}/statm").Split(' ');
+            return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Kills the worker's whole process group (the script and its children included).</summary>
+    public void Kill(TimeSpan grace, TimeProvider time)
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) == 0)
+        {
+            _ = ProcessGroup.TerminateAsync(Pid, grace, time);
+        }
+    }
+
+    private async Task PumpLogAsync()
+    {
+        var buffer = new byte[4096];
+        var lines = new Pipeline.ScriptErrorLog(_logger, "worker " + Pid, "-");
+        try
+        {
+            int n;
+            while ((n = await _log.ReceiveAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                lines.Write(buffer.AsSpan(0, n));
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+        lines.Complete();
+        _log.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Interlocked.Exchange(ref _stopping, 1);
+        await Connection.DisposeAsync().ConfigureAwait(false);
+        // SIGTERM and, a moment later, SIGKILL: a worker never outlives its pool.
+        _ = ProcessGroup.TerminateAsync(Pid, TimeSpan.FromSeconds(2), TimeProvider.System);
+    }
+}
+
+/// <summary>A worker could not be started; the message says why (it is logged and counted).</summary>
+internal sealed class WorkerBootException(string message) : Exception(message);

@@ -1,0 +1,170 @@
+using Microsoft.Extensions.Logging;
+
+namespace WarmCgi.Workers;
+
+/// <summary>Starting workers, and the once-a-second upkeep: minimum size, idle shrink, memory ceiling.</summary>
+internal sealed partial class WorkerPool
+{
+    /// <summary>Starts a worker for the caller (a slot in _starting is already reserved). Null on failure.</summary>
+    private async Task<PythonWorker?> StartWorkerAsync(CancellationToken cancellationToken)
+    {
+        int recycleAfter = _options.MaxRequests + (_options.MaxRequestsJitter > 0 ? Random.Shared.Next(_options.MaxRequestsJitter + 1) : 0);
+        try
+        {
+            var worker = await PythonWorker.StartAsync(_spec, recycleAfter, _logger, cancellationToken).ConfigureAwait(false);
+            lock (_lock)
+            {
+                _starting--;
+                _bootFailures = 0;
+                if (_disposed)
+                {
+                    _ = worker.DisposeAsync().AsTask();
+                    return null;
+                }
+                _all.Add(worker);
+            }
+            LogStarted(_logger, worker.Pid, _spec.Interpreter);
+            _ = WatchAsync(worker);
+            return worker;
+        }
+        catch (Exception e) when (e is WorkerBootException or Processes.SpawnException or System.Net.Sockets.SocketException or OperationCanceledException or TimeoutException)
+        {
+            lock (_lock)
+            {
+                _starting--;
+                if (e is not OperationCanceledException)
+                {
+                    _lastBootError = e.Message;
+                    if (++_bootFailures >= BootFailuresBeforeBackoff)
+                    {
+                        Interlocked.Exchange(ref _bootBlockedUntil, _time.GetTimestamp() + (long)(BootBackoff.TotalSeconds * _time.TimestampFrequency));
+                        LogGaveUp(_logger, _spec.Interpreter, _bootFailures, BootBackoff.TotalSeconds, e.Message);
+                    }
+                }
+            }
+            if (e is not OperationCanceledException)
+            {
+                LogBootFailed(_logger, _spec.Interpreter, e.Message);
+            }
+            return null;
+        }
+    }
+
+    private async Task StartIdleAsync()
+    {
+        var worker = await StartWorkerAsync(CancellationToken.None).ConfigureAwait(false);
+        if (worker is not null)
+        {
+            AddIdle(worker);
+        }
+    }
+
+    /// <summary>A new worker goes to the first waiter, else to the idle stack.</summary>
+    private void AddIdle(PythonWorker worker)
+    {
+        lock (_lock)
+        {
+            if (!HandToWaiterLocked(worker))
+            {
+                worker.IdleSinceTicks = _time.GetTimestamp();
+                _idle.Push(worker);
+            }
+        }
+    }
+
+    private async Task StartForWaiterAsync()
+    {
+        var worker = await StartWorkerAsync(CancellationToken.None).ConfigureAwait(false);
+        if (worker is not null)
+        {
+            AddIdle(worker);
+            return;
+        }
+        // The start failed: the waiters would otherwise wait for nothing.
+        lock (_lock)
+        {
+            if (BootBlocked || _all.Count == 0)
+            {
+                foreach (var waiter in _waiters)
+                {
+                    waiter.TrySetResult(null);
+                }
+                _waiters.Clear();
+            }
+        }
+    }
+
+    /// <summary>Logs how a worker ended (every exit classified) and forgets it.</summary>
+    private async Task WatchAsync(PythonWorker worker)
+    {
+        var status = await worker.Exited.ConfigureAwait(false);
+        bool unexpected;
+        lock (_lock)
+        {
+            unexpected = _all.Remove(worker);
+        }
+        if (unexpected)
+        {
+            LogExited(_logger, worker.Pid, status.ToString());
+        }
+    }
+
+    private void Upkeep()
+    {
+        int toStart = 0;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            long now = _time.GetTimestamp();
+            long idleLimit = (long)(_options.IdleTimeout * _time.TimestampFrequency);
+            long memoryLimit = (long)_options.MaxMemoryMb << 20;
+            var keep = new Stack<PythonWorker>();
+            // Oldest idle workers are at the bottom of the stack: those are the ones to shrink.
+            foreach (var worker in _idle.Reverse())
+            {
+                bool surplus = Count - 1 >= _options.MinWorkers && now - worker.IdleSinceTicks > idleLimit;
+                bool tooBig = memoryLimit > 0 && worker.ResidentBytes() > memoryLimit;
+                if (!worker.IsAlive || surplus || tooBig)
+                {
+                    Retire(worker, tooBig ? "over the memory ceiling" : surplus ? "idle" : "dead");
+                }
+                else
+                {
+                    keep.Push(worker);
+                }
+            }
+            _idle.Clear();
+            foreach (var worker in keep)
+            {
+                _idle.Push(worker);
+            }
+            if (!BootBlocked)
+            {
+                toStart = Math.Max(0, _options.MinWorkers - Count);
+                _starting += toStart;
+            }
+        }
+        for (int i = 0; i < toStart; i++)
+        {
+            _ = StartIdleAsync();
+        }
+    }
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.WorkerStarted, Level = LogLevel.Information, Message = "worker {Pid} started ({Interpreter})")]
+    private static partial void LogStarted(ILogger logger, int pid, string interpreter);
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.WorkerExited, Level = LogLevel.Warning, Message = "worker {Pid} exited unexpectedly: {Status}")]
+    private static partial void LogExited(ILogger logger, int pid, string status);
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.WorkerBootFailed, Level = LogLevel.Error, Message = "a {Interpreter} worker failed to start: {Reason}")]
+    private static partial void LogBootFailed(ILogger logger, string interpreter, string reason);
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.PoolGaveUp, Level = LogLevel.Error, Message = "{Interpreter} workers failed to start {Failures} times in a row; not respawning for {Seconds} s. Last error: {Reason}")]
+    private static partial void LogGaveUp(ILogger logger, string interpreter, int failures, double seconds, string reason);
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.WorkerRecycled, Level = LogLevel.Debug, Message = "worker {Pid} retired after {Requests} requests: {Reason}")]
+    private static partial void LogRecycled(ILogger logger, int pid, int requests, string reason);
+}

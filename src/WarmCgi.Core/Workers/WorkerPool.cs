@@ -1,0 +1,198 @@
+using Microsoft.Extensions.Logging;
+using WarmCgi.Cgi;
+using WarmCgi.Configuration;
+
+namespace WarmCgi.Workers;
+
+/// <summary>
+/// The resident workers of one interpreter, managed like php-fpm's dynamic pool and gunicorn's
+/// arbiter: a request takes an idle worker, or starts one while under the maximum, or waits in
+/// a bounded queue, or gets a fast 503. A worker that timed out, crashed or broke protocol is
+/// never reused; one that served its quota (plus jitter) or grew past the memory ceiling is
+/// recycled. Repeated boot failures stop respawning for a while and say why.
+/// </summary>
+internal sealed partial class WorkerPool : IAsyncDisposable
+{
+    private const int BootFailuresBeforeBackoff = 3;
+    private static readonly TimeSpan BootBackoff = TimeSpan.FromSeconds(10);
+
+    private readonly WorkerSpec _spec;
+    private readonly WarmPoolOptions _options;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _killGrace;
+    private readonly ILogger _logger;
+    private readonly object _lock = new();
+    private readonly Stack<PythonWorker> _idle = new();
+    private readonly LinkedList<TaskCompletionSource<PythonWorker?>> _waiters = new();
+    private readonly HashSet<PythonWorker> _all = [];
+    private readonly ITimer _upkeep;
+    private int _starting;
+    private int _bootFailures;
+    private long _bootBlockedUntil;
+    private string? _lastBootError;
+    private bool _disposed;
+
+    public WorkerPool(WorkerSpec spec, WarmPoolOptions options, TimeSpan killGrace, TimeProvider time, ILogger logger)
+    {
+        _spec = spec;
+        _options = options;
+        _killGrace = killGrace;
+        _time = time;
+        _logger = logger;
+        _upkeep = time.CreateTimer(_ => Upkeep(), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Workers alive or starting.</summary>
+    private int Count => _all.Count + _starting;
+
+    public readonly record struct Acquired(PythonWorker? Worker, CgiError Error, string? Reason);
+
+    public async ValueTask<Acquired> AcquireAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<PythonWorker?>? waiter = null;
+        lock (_lock)
+        {
+            if (TryTakeIdle(out var idle))
+            {
+                SpawnAheadLocked();
+                return new Acquired(idle, CgiError.None, null);
+            }
+            if (BootBlocked)
+            {
+                return new Acquired(null, CgiError.BackendCrashed, "Python workers keep failing to start: " + _lastBootError);
+            }
+            if (Count < _options.MaxWorkers)
+            {
+                _starting++;
+            }
+            else if (_waiters.Count < _options.QueueLimit)
+            {
+                waiter = new TaskCompletionSource<PythonWorker?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.AddLast(waiter);
+            }
+            else
+            {
+                return new Acquired(null, CgiError.Overloaded, "all Python workers busy and the queue is full");
+            }
+        }
+        if (waiter is null)
+        {
+            var started = await StartWorkerAsync(cancellationToken).ConfigureAwait(false);
+            return started is null
+                ? new Acquired(null, CgiError.BackendCrashed, "Python worker failed to start: " + _lastBootError)
+                : new Acquired(started, CgiError.None, null);
+        }
+        using var registration = cancellationToken.Register(() =>
+        {
+            lock (_lock)
+            {
+                _waiters.Remove(waiter);
+            }
+            waiter.TrySetCanceled(cancellationToken);
+        });
+        var worker = await waiter.Task.ConfigureAwait(false);
+        return worker is null
+            ? new Acquired(null, CgiError.BackendCrashed, "Python worker failed to start: " + _lastBootError)
+            : new Acquired(worker, CgiError.None, null);
+    }
+
+    /// <summary>Gives a worker back after a request. <paramref name="reusable"/> is false after any failure.</summary>
+    public void Release(PythonWorker worker, bool reusable)
+    {
+        worker.RequestsServed++;
+        bool recycle = !reusable || !worker.IsAlive || !worker.Connection.IsReusable
+            || (_options.MaxRequests > 0 && worker.RequestsServed >= worker.RecycleAfter);
+        bool startReplacement = false;
+        lock (_lock)
+        {
+            if (recycle || _disposed)
+            {
+                Retire(worker, reusable ? "served its quota" : "failed or timed out");
+                startReplacement = _waiters.Count > 0 && !_disposed;
+                if (startReplacement)
+                {
+                    _starting++;
+                }
+            }
+            else if (!HandToWaiterLocked(worker))
+            {
+                worker.IdleSinceTicks = _time.GetTimestamp();
+                _idle.Push(worker);
+            }
+        }
+        if (startReplacement)
+        {
+            _ = StartForWaiterAsync();
+        }
+    }
+
+    private bool BootBlocked => _time.GetTimestamp() < Interlocked.Read(ref _bootBlockedUntil);
+
+    private bool TryTakeIdle(out PythonWorker worker)
+    {
+        while (_idle.TryPop(out worker!))
+        {
+            if (worker.IsAlive && worker.Connection.IsReusable)
+            {
+                return true;
+            }
+            Retire(worker, "found dead while idle");
+        }
+        return false;
+    }
+
+    private bool HandToWaiterLocked(PythonWorker worker)
+    {
+        while (_waiters.First is { } first)
+        {
+            _waiters.RemoveFirst();
+            if (first.Value.TrySetResult(worker))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Called with the lock held: keep one idle worker ready ahead of demand.</summary>
+    private void SpawnAheadLocked()
+    {
+        if (_idle.Count == 0 && Count < _options.MaxWorkers && !BootBlocked && !_disposed)
+        {
+            _starting++;
+            _ = StartIdleAsync();
+        }
+    }
+
+    private void Retire(PythonWorker worker, string why)
+    {
+        if (_all.Remove(worker))
+        {
+            LogRecycled(_logger, worker.Pid, worker.RequestsServed, why);
+        }
+        worker.Kill(_killGrace, _time);
+        _ = worker.DisposeAsync().AsTask();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        PythonWorker[] workers;
+        lock (_lock)
+        {
+            _disposed = true;
+            workers = [.. _all];
+            _all.Clear();
+            _idle.Clear();
+            foreach (var waiter in _waiters)
+            {
+                waiter.TrySetResult(null);
+            }
+            _waiters.Clear();
+        }
+        await _upkeep.DisposeAsync().ConfigureAwait(false);
+        foreach (var worker in workers)
+        {
+            await worker.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

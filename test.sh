@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, then functional tests that start the real server on 127.0.0.1
+# with real scripts and real clients (git, hg). Installs what those need when it can (root + apt).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+for tool in perl:perl git:git hg:mercurial pypy3:pypy3; do
+  command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}")
+done
+[ -x /usr/share/gitweb/gitweb.cgi ] || need+=(gitweb)
+[ -x /usr/lib/cgit/cgit.cgi ] || need+=(cgit)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test.sh: installing ${need[*]}"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "test.sh: missing ${need[*]} (apt-get install them); the tests that need them will fail" >&2
+  fi
+fi
+# Python 2.7 for the legacy-script tests of warm mode (Debian 12 has none; this is Debian 11's).
+if [ ! -x /opt/python2.7/bin/python2.7 ] && [ -x ../shared/python2/install-python2.7.sh ] && [ "$(id -u)" = 0 ]; then
+  ../shared/python2/install-python2.7.sh /opt/python2.7 >/dev/null
+fi
+
+dotnet test WarmCgi.slnx -c Release "$@"
