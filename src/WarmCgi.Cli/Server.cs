@@ -71,8 +71,11 @@ internal static class Server
 
     internal static WebApplication Build(IConfiguration configuration, WarmCgiOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
+        // The empty builder: no appsettings.json, no file watchers on the working directory
+        // (they cost CPU on every change in it), nothing we did not ask for.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -85,6 +88,7 @@ internal static class Server
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+        builder.Configuration.AddConfiguration(configuration);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -48,6 +48,8 @@ public static class CgiEnvironment
         Add("SERVER_PORT", request.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Add("SERVER_ADDR", PlainAddress(request.LocalAddress));
         Add("REMOTE_ADDR", PlainAddress(request.RemoteAddress));
+        // RFC 3875 4.1.9: SHOULD be set; without a name lookup the server MAY substitute REMOTE_ADDR.
+        Add("REMOTE_HOST", PlainAddress(request.RemoteAddress));
         Add("REMOTE_PORT", request.RemotePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Add("REQUEST_METHOD", request.Method);
         Add("REQUEST_SCHEME", request.Scheme);

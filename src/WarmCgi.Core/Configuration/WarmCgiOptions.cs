@@ -48,6 +48,15 @@ public sealed class WarmCgiOptions
     public string AccessLog { get; set; } = "-";
 
     public WarmPoolOptions Warm { get; set; } = new();
+
+    /// <summary>Log levels by category, as in any .NET app: "Logging": { "LogLevel": { "WarmCgi": "Debug" } }.</summary>
+    public LoggingOptions Logging { get; set; } = new();
+}
+
+/// <summary>Microsoft.Extensions.Logging's own section, listed so that it is a known key.</summary>
+public sealed class LoggingOptions
+{
+    public Dictionary<string, string> LogLevel { get; set; } = [];
 }
 
 /// <summary>One --script-alias, with what may differ per mapping.</summary>

@@ -15,6 +15,7 @@ internal sealed partial class ScriptErrorLog
     private readonly string _script;
     private readonly string _requestId;
     private readonly List<byte> _partial = [];
+    private readonly bool _fromWorker;
 
     public ScriptErrorLog(ILogger logger, string script, string requestId)
     {
@@ -22,6 +23,12 @@ internal sealed partial class ScriptErrorLog
         _script = script;
         _requestId = requestId;
     }
+
+    /// <summary>A resident worker's own messages (not a script's): logged as information.</summary>
+    public static ScriptErrorLog ForWorker(ILogger logger, int pid) => new(logger, "worker " + pid, "-", fromWorker: true);
+
+    private ScriptErrorLog(ILogger logger, string script, string requestId, bool fromWorker)
+        : this(logger, script, requestId) => _fromWorker = fromWorker;
 
     public void Write(ReadOnlySpan<byte> data)
     {
@@ -61,9 +68,19 @@ internal sealed partial class ScriptErrorLog
         }
         string line = Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_partial)[..length]);
         _partial.Clear();
-        ScriptStderr(_logger, _script, _requestId, line);
+        if (_fromWorker)
+        {
+            WorkerLog(_logger, _script, line);
+        }
+        else
+        {
+            ScriptStderr(_logger, _script, _requestId, line);
+        }
     }
 
     [LoggerMessage(EventId = Diagnostics.EventIds.ScriptStderr, EventName = "ScriptStderr", Level = LogLevel.Warning, Message = "[{Script}] [{RequestId}] {Line}")]
     private static partial void ScriptStderr(ILogger logger, string script, string requestId, string line);
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.WorkerLog, EventName = "WorkerLog", Level = LogLevel.Information, Message = "[{Worker}] {Line}")]
+    private static partial void WorkerLog(ILogger logger, string worker, string line);
 }

@@ -114,7 +114,7 @@ internal sealed partial class PythonWorker : IAsyncDisposable
     private async Task PumpLogAsync()
     {
         var buffer = new byte[4096];
-        var lines = new Pipeline.ScriptErrorLog(_logger, "worker " + Pid, "-");
+        var lines = Pipeline.ScriptErrorLog.ForWorker(_logger, Pid);
         try
         {
             int n;
