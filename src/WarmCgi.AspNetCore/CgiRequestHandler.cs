@@ -31,7 +31,9 @@ internal sealed partial class CgiRequestHandler
         var bodySize = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (bodySize is { IsReadOnly: false })
         {
-            bodySize.MaxRequestBodySize = limit;
+            // A chunked body is counted by the spooler, which answers 413 itself: Kestrel's own
+            // limit would surface as an IOException it cannot tell from broken chunking (a 400).
+            bodySize.MaxRequestBodySize = context.Request.ContentLength is null ? null : limit;
         }
         if (context.Request.ContentLength > limit)
         {

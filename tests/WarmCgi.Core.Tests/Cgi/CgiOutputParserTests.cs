@@ -163,15 +163,34 @@ public sealed class CgiOutputParserTests
     }
 
     [Fact]
-    public void A_header_section_just_under_the_limit_is_accepted()
+    public void A_header_section_of_exactly_the_limit_is_accepted()
     {
-        string line = "X-Big: " + new string('a', CgiOutputParser.MaxHeaderBytes - 20) + "\n";
-        var buffer = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes("Content-Type: text/plain\n" + line + "\n"));
+        var buffer = new ReadOnlySequence<byte>(HeaderSectionOf(CgiOutputParser.MaxHeaderBytes));
 
         var status = CgiOutputParser.TryParse(ref buffer, nonParsed: false, isFinal: true, out var head, out var error);
 
         Assert.True(status == CgiParseStatus.Complete, error);
         Assert.Equal(2, head!.Headers.Count);
+    }
+
+    [Fact]
+    public void A_header_section_one_byte_over_the_limit_is_refused()
+    {
+        var buffer = new ReadOnlySequence<byte>(HeaderSectionOf(CgiOutputParser.MaxHeaderBytes + 1));
+
+        var status = CgiOutputParser.TryParse(ref buffer, nonParsed: false, isFinal: false, out _, out var error);
+
+        Assert.Equal(CgiParseStatus.Invalid, status);
+        Assert.Contains("exceed", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>"Content-Type: text/plain\nX-Big: aaa...\n\n" of exactly <paramref name="size"/> bytes, then a body.</summary>
+    private static byte[] HeaderSectionOf(int size)
+    {
+        const string first = "Content-Type: text/plain\n";
+        const string name = "X-Big: ";
+        int padding = size - first.Length - name.Length - 2;
+        return Encoding.ASCII.GetBytes(first + name + new string('a', padding) + "\n\nbody");
     }
 
     private static void AssertHead(ValidOutput expected, CgiResponseHead head)

@@ -1,0 +1,109 @@
+using System.Net;
+using WarmCgi.Functional.Infrastructure;
+
+namespace WarmCgi.Functional.CgiSemantics;
+
+public sealed class ResponseTests(SiteFixture fixture) : IClassFixture<SiteFixture>
+{
+    private readonly TestServer _server = fixture.Server;
+
+    [Fact]
+    public async Task A_document_keeps_the_script_s_headers_and_body()
+    {
+        using var response = await _server.Client.GetAsync("/cgi-bin/hello.sh").Within();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal("hello\n", await response.Content.ReadAsStringAsync().Within());
+    }
+
+    [Fact]
+    public async Task A_Status_header_sets_the_status_code_and_reason()
+    {
+        using var response = await _server.Client.GetAsync("/cgi-bin/status.sh").Within();
+
+        Assert.Equal(418, (int)response.StatusCode);
+        Assert.Equal("I am a teapot", response.ReasonPhrase);
+        Assert.Equal("kept", response.Headers.GetValues("X-Custom").Single());
+        Assert.False(response.Headers.Contains("Status"));
+        Assert.Equal("short and stout\n", await response.Content.ReadAsStringAsync().Within());
+    }
+
+    [Fact]
+    public async Task An_nph_script_s_status_line_and_headers_pass_through()
+    {
+        using var response = await _server.Client.GetAsync("/cgi-bin/nph-raw.sh").Within();
+
+        Assert.Equal(299, (int)response.StatusCode);
+        Assert.Equal("Custom Status", response.ReasonPhrase);
+        Assert.Equal("yes", response.Headers.GetValues("X-Nph").Single());
+        Assert.Equal("raw body\n", await response.Content.ReadAsStringAsync().Within());
+    }
+
+    [Theory]
+    [InlineData("noheader", "malformed")]
+    [InlineData("malformed", "malformed")]
+    [InlineData("folded", "folded")]
+    [InlineData("blankfirst", "blank line")]
+    [InlineData("badstatus", "Status")]
+    [InlineData("nothing", "no output")]
+    [InlineData("unfinished", "end of script output")]
+    [InlineData("crash", "end of script output")]
+    public async Task Bad_script_output_is_a_502_with_the_reason_logged(string kind, string reason)
+    {
+        using var response = await _server.Client.GetAsync($"/cgi-bin/bad.sh?{kind}").Within();
+        string body = await response.Content.ReadAsStringAsync().Within();
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.DoesNotContain("body", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("hello world", body, StringComparison.Ordinal);
+        await _server.Logs.WaitForAsync(
+            e => e.EventId.Id == 101 && (e["Path"] ?? "").EndsWith("bad.sh", StringComparison.Ordinal)
+                && (e["Reason"] ?? "").Contains(reason, StringComparison.OrdinalIgnoreCase),
+            $"a 502 for bad.sh?{kind} logged with '{reason}'");
+    }
+
+    [Fact]
+    public async Task A_header_value_with_control_characters_is_a_502_not_a_broken_response()
+    {
+        using var response = await _server.Client.GetAsync("/cgi-bin/bad.sh?controlchar").Within();
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Framing_headers_from_a_script_are_not_passed_on()
+    {
+        var response = await _server.SendRawAsync("GET /cgi-bin/content_length.sh HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("hello world, longer than five bytes\n", response.BodyText);
+        Assert.NotEqual("5", response.Header("Content-Length"));
+        Assert.Single(response.Headers, h => h.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
+            || h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(response.Headers, h => h.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase) && h.Value != "close");
+    }
+
+    [Fact]
+    public async Task No_Content_Type_is_guessed_for_a_script_that_sends_none()
+    {
+        var response = await _server.SendRawAsync("GET /cgi-bin/bare.sh HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("yes", response.Header("X-Only"));
+        Assert.Null(response.Header("Content-Type"));
+        Assert.Equal("raw bytes\n", response.BodyText);
+    }
+
+    [Theory]
+    [InlineData(204)]
+    [InlineData(304)]
+    public async Task A_status_that_forbids_a_body_is_sent_without_the_script_s_body(int status)
+    {
+        var response = await _server.SendRawAsync($"GET /cgi-bin/bodiless.sh?{status} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Empty(response.Body);
+        Assert.DoesNotContain("must be dropped", response.RawText, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,101 @@
+using WarmCgi.Functional.Infrastructure;
+
+namespace WarmCgi.Functional.Security;
+
+/// <summary>
+/// Every way out of the script root, sent byte for byte (HttpClient would normalise them). The
+/// site's outside/ folder holds secret.sh, which leaves a marker file if it ever runs, and
+/// secret.txt; neither may run nor leak, whatever the status.
+/// </summary>
+public sealed class TraversalTests(SiteFixture fixture) : IClassFixture<SiteFixture>
+{
+    private static readonly string[] Secrets = ["TOP-SECRET", "NOEXEC-SOURCE-MARKER", "touch \"$WORK_DIR", "#!/bin/sh"];
+
+    private readonly TestServer _server = fixture.Server;
+    private readonly ScriptSite _site = fixture.Site;
+
+    private async Task<RawResponse> RefusedAsync(string target)
+    {
+        var response = await _server.SendRawAsync($"GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        Assert.True(response.StatusCode is 400 or 403 or 404, $"{target}: {response.StatusLine}\n{response.BodyText}");
+        foreach (string secret in Secrets)
+        {
+            Assert.DoesNotContain(secret, response.RawText, StringComparison.Ordinal);
+        }
+        Assert.False(File.Exists(_site.WorkFile("secret-ran")), $"{target} ran outside/secret.sh");
+        Assert.False(File.Exists(_site.WorkFile("noexec-ran")), $"{target} ran cgi-bin/noexec.sh");
+        return response;
+    }
+
+    [Theory]
+    [InlineData("/cgi-bin/../outside/secret.sh")]
+    [InlineData("/cgi-bin/../outside/secret.txt")]
+    [InlineData("/cgi-bin/sub/../../outside/secret.sh")]
+    [InlineData("/../outside/secret.sh")]
+    [InlineData("/cgi-bin/%2e%2e/outside/secret.sh")]
+    [InlineData("/cgi-bin/%2E%2E/outside/secret.sh")]
+    [InlineData("/cgi-bin/.%2e/outside/secret.sh")]
+    [InlineData("/cgi-bin/%2e%2e%2foutside%2fsecret.sh")]
+    [InlineData("/cgi-bin/..%2foutside%2fsecret.sh")]
+    [InlineData("/cgi-bin/..%2Foutside/secret.sh")]
+    [InlineData("/cgi-bin/..%5coutside%5csecret.sh")]
+    [InlineData("/cgi-bin/..\\outside\\secret.sh")]
+    [InlineData("/cgi-bin/%252e%252e/outside/secret.sh")]
+    [InlineData("/cgi-bin/hello.sh%00")]
+    [InlineData("/cgi-bin/hello.sh%00.txt")]
+    [InlineData("/cgi-bin/env.py/../../outside/secret.sh")]
+    [InlineData("/htdocs/../outside/secret.txt")]
+    [InlineData("/cgi-bin/link-out-dir/secret.sh")]
+    [InlineData("/cgi-bin/link-out-dir/secret.txt")]
+    public async Task A_path_out_of_the_script_root_never_runs_or_leaks(string target)
+    {
+        await RefusedAsync(target);
+    }
+
+    [Fact]
+    public async Task A_symlink_to_a_script_outside_the_root_is_refused()
+    {
+        var response = await RefusedAsync("/cgi-bin/link-out.sh");
+
+        Assert.Equal(403, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_symlink_to_a_script_inside_the_root_runs()
+    {
+        using var response = await _server.Client.GetAsync("/cgi-bin/link-in.sh").Within();
+
+        Assert.Equal("hello\n", await response.Content.ReadAsStringAsync().Within());
+    }
+
+    [Fact]
+    public async Task A_non_executable_file_never_runs_and_its_source_is_not_served()
+    {
+        var response = await RefusedAsync("/cgi-bin/noexec.sh");
+
+        Assert.Equal(403, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_data_file_in_the_script_folder_is_not_served()
+    {
+        var response = await RefusedAsync("/cgi-bin/config.txt");
+
+        Assert.DoesNotContain("CONFIG-SECRET-MARKER", response.RawText, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/cgi-bin")]
+    [InlineData("/cgi-bin/")]
+    [InlineData("/cgi-bin/subdir")]
+    [InlineData("/cgi-bin/subdir/")]
+    public async Task A_script_directory_is_never_listed(string target)
+    {
+        var response = await RefusedAsync(target);
+
+        Assert.Equal(403, response.StatusCode);
+        Assert.DoesNotContain("inner.sh", response.RawText, StringComparison.Ordinal);
+        Assert.DoesNotContain("hello.sh", response.RawText, StringComparison.Ordinal);
+    }
+}
