@@ -58,6 +58,11 @@ internal sealed partial class CgiRequestHandler
         bool sendBody = head.Kind != CgiResponseKind.ClientRedirect && !HttpMethods.IsHead(request.Method);
         long sent = await CopyBodyAsync(result.Body, sendBody ? context.Response.BodyWriter : null, context.RequestAborted).ConfigureAwait(false);
         context.Features.Set(new ResponseBytesFeature(sent));
+        if (!result.TimedOut && !context.RequestAborted.IsCancellationRequested)
+        {
+            // End the response now (the last chunk goes out) rather than after the script is reaped.
+            await context.Response.CompleteAsync().ConfigureAwait(false);
+        }
         if (result.TimedOut)
         {
             // Headers are gone already: a cut connection is the only honest way to say "incomplete".

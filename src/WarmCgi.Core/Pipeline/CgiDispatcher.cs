@@ -248,9 +248,8 @@ public sealed partial class CgiDispatcher
         catch (IOException)
         {
         }
-        // Its --max-processes slot is freed only once it has exited: without this wait the
-        // redirect target can find no free slot (a 503 on an idle server with no queue).
-        await execution.WaitForExitAsync().ConfigureAwait(false);
+        // Disposing waits (briefly) for the script to exit, so that the redirect target finds
+        // its --max-processes slot free.
         await execution.DisposeAsync().ConfigureAwait(false);
     }
 

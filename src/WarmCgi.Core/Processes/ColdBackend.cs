@@ -141,9 +141,21 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
         {
             await Output.CompleteAsync().ConfigureAwait(false);
             _stdin.Dispose();
-            // The lease (a --max-processes slot) is held until the process is really gone.
-            _ = ReleaseWhenExitedAsync();
+            // The lease (a --max-processes slot) is held until the process is really gone. A
+            // script has almost always exited when its stdout ends, so the request waits a
+            // moment for that: the client's next request then finds the slot free. One that
+            // lives on (a daemon that closed stdout) keeps its slot in the background.
+            var released = ReleaseWhenExitedAsync();
+            try
+            {
+                await released.WaitAsync(ExitWait, _time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
         }
+
+        private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(1);
 
         private async Task ReleaseWhenExitedAsync()
         {

@@ -87,6 +87,27 @@ internal static unsafe partial class LibC
 
     public const int X_OK = 1;
 
+    public const int EPOLL_CLOEXEC = 0x80000;
+    public const int EPOLL_CTL_ADD = 1;
+    public const uint EPOLLIN = 1;
+    public const int EINTR = 4;
+    private const long SYS_pidfd_open = 434; // the same number on x86-64 and arm64
+
+    [LibraryImport(Lib, SetLastError = true)]
+    private static partial long syscall(long number, long a1, long a2);
+
+    /// <summary>An fd that becomes readable when the process exits (Linux 5.3+); -1 where unsupported.</summary>
+    public static int pidfd_open(int pid) => (int)syscall(SYS_pidfd_open, pid, 0);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int epoll_create1(int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int epoll_ctl(int epfd, int op, int fd, byte* ev);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int epoll_wait(int epfd, byte* events, int maxEvents, int timeout);
+
     [LibraryImport(Lib, SetLastError = true)]
     public static partial byte* realpath(byte* path, byte* resolved);
 
