@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using WarmCgi.Processes;
 using WarmCgi.Routing;
 
@@ -11,7 +12,25 @@ namespace WarmCgi.Workers;
 /// </summary>
 internal static class PythonInterpreter
 {
+    // Per script, keyed by its mtime: one stat per request instead of open+read+PATH search.
+    private static readonly ConcurrentDictionary<string, (DateTime Stamp, string? Python)> ByScript = new();
+    private static readonly ConcurrentDictionary<string, string?> ByProgram = new();
+
     public static string? ForScript(ScriptTarget target)
+    {
+        string path = target.ScriptFilename;
+        DateTime stamp = File.GetLastWriteTimeUtc(path);
+        string key = path + "\n" + ConfiguredPython(target);
+        if (ByScript.TryGetValue(key, out var cached) && cached.Stamp == stamp)
+        {
+            return cached.Python;
+        }
+        string? python = Detect(target);
+        ByScript[key] = (stamp, python);
+        return python;
+    }
+
+    private static string? Detect(ScriptTarget target)
     {
         string? line = Shebang.ReadLine(target.ScriptFilename);
         if (line is not null)
@@ -32,10 +51,11 @@ internal static class PythonInterpreter
         {
             return null;
         }
-        string? configured = target.Mapping.Python
-            ?? target.Mapping.Interpreters.GetValueOrDefault(".py");
-        return Locate(configured ?? "python3");
+        return Locate(ConfiguredPython(target) ?? "python3");
     }
+
+    private static string? ConfiguredPython(ScriptTarget target) =>
+        target.Mapping.Python ?? target.Mapping.Interpreters.GetValueOrDefault(".py");
 
     /// <summary>python, python3, python3.11, python2.7, pypy3...</summary>
     internal static bool IsPythonName(string name)
@@ -47,7 +67,9 @@ internal static class PythonInterpreter
     }
 
     /// <summary>An absolute path as is (when it exists); a bare name through PATH.</summary>
-    internal static string? Locate(string program)
+    internal static string? Locate(string program) => ByProgram.GetOrAdd(program, Search);
+
+    private static string? Search(string program)
     {
         if (program.Contains('/'))
         {
