@@ -126,13 +126,19 @@ public sealed partial class CgiDispatcher
             {
                 return Fail(next, resolved.Error, resolved.Reason);
             }
+            var previous = request;
             request = next;
             target = resolved.Target;
             body = Stream.Null;
             length = null;
             env = CgiEnvironment.Build(request, target, _environment, null);
+            // Apache's internal redirect: REDIRECT_* describe the request that redirected.
             env.Add(new("REDIRECT_STATUS", "200"));
-            env.Add(new("REDIRECT_URL", path));
+            env.Add(new("REDIRECT_URL", previous.Path));
+            if (previous.QueryString.Length > 0)
+            {
+                env.Add(new("REDIRECT_QUERY_STRING", previous.QueryString));
+            }
         }
     }
 
