@@ -1,0 +1,1469 @@
+# -*- coding: utf-8 -*-
+"""WarmCgi's Python worker: unmodified CGI scripts in a resident interpreter.
+
+A script must not be able to tell that it is not running under classic CGI (a fresh
+process per request), while the stdlib and site-packages modules it imports stay loaded
+between requests: that is where the speed comes from. Standard library only; the file runs
+unchanged on CPython 2.7, CPython 3.8+ and PyPy3.
+
+Contract with the server (FastCGI 1.0, responder role)
+  argv  warmcgi_worker.py              fd 0 is an already-listening Unix stream socket
+        warmcgi_worker.py --bind PATH  listen on a new Unix socket at PATH (testing by hand)
+  fds   0 = the listening socket, 1 = /dev/null, 2 = the worker log (one line per event,
+        prefixed "warmcgi-worker:"). Both are kept at high close-on-exec fds; 0-2 then
+        point at /dev/null.
+  env   WARMCGI_KEEP_APP_MODULES=1: the application's own modules stay loaded too (dropped
+        when one of their files or the script folder changes). TMPDIR: where big bodies go.
+  One connection and one request at a time (FCGI_MAX_CONNS = FCGI_MAX_REQS = 1).
+
+A request
+  1. PARAMS become os.environ (in place: cgi binds os.environ at import) and the C
+     environment; the whole body becomes fd 0 (a pipe up to 64 KiB, an unlinked temporary
+     file beyond, /dev/null when empty); fresh pipes become fds 1 and 2.
+  2. The script runs as a fresh __main__ with CGI's argv, sys.path[0], cwd and std streams
+     (buffered as Python buffers them for pipes), in a fresh contextvars.Context.
+  3. Then what interpreter shutdown would do: join non-daemon threads, run atexit handlers,
+     flush, tear __main__ down. fds 0-2 are closed; the pipes are read to EOF -- EOF comes
+     when children that inherited fd 1 close it too, exactly as under CGI -- and
+     FCGI_END_REQUEST carries the exit status.
+  4. Only then is undone what the script changed in the process: application modules,
+     signal handlers and timers, hooks, logging, warnings, the locale, patched builtins...
+     so that every request starts from the same state.
+  Output: short requests are drained by the main thread after the script, with no thread
+  switch (those cost more than all the rest here); a helper thread takes over the pipes of
+  a request still running after 10 ms and streams them (first bytes go out while the script
+  runs; 50 MB go through in bounded memory). os._exit() in a script delivers what is
+  already written, sends END_REQUEST and really exits: the server replaces the worker.
+"""
+from __future__ import absolute_import, division, print_function
+
+import warnings
+FRESH_WARNING_FILTERS = list(warnings.filters)   # before the worker's own imports add any
+
+import atexit
+import binascii
+import codecs
+import errno
+import fcntl
+import gc
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+
+PY3 = sys.version_info[0] >= 3
+PYPY = hasattr(sys, 'pypy_version_info')
+if PY3:
+    import _thread
+    import builtins
+    import contextvars
+    import io
+    from importlib.machinery import SourceFileLoader
+    INT_TYPES = (int,)
+else:
+    import __builtin__ as builtins
+    import thread as _thread
+    INT_TYPES = (int, long)  # noqa: F821 (Python 2 only)
+try:
+    import _locale
+except ImportError:
+    _locale = None
+
+(FCGI_BEGIN_REQUEST, FCGI_ABORT_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN,
+ FCGI_STDOUT, FCGI_STDERR, FCGI_DATA, FCGI_GET_VALUES, FCGI_GET_VALUES_RESULT,
+ FCGI_UNKNOWN_TYPE) = range(1, 12)
+FCGI_RESPONDER, FCGI_KEEP_CONN = 1, 1
+FCGI_REQUEST_COMPLETE, FCGI_CANT_MPX_CONN, FCGI_OVERLOADED, FCGI_UNKNOWN_ROLE = range(4)
+HEADER, BEGIN_BODY = struct.Struct('!BBHHBx'), struct.Struct('!HB5x')
+END_BODY, UNKNOWN_BODY, LEN4 = struct.Struct('!IB3x'), struct.Struct('!B7x'), struct.Struct('!I')
+MAX_CONTENT = 65535
+GET_VALUES_ANSWERS = ((b'FCGI_MAX_CONNS', b'1'), (b'FCGI_MAX_REQS', b'1'),
+                      (b'FCGI_MPXS_CONNS', b'0'))
+
+PIPE_BODY_MAX = 64 * 1024   # a body up to this size fits a pipe's buffer
+HIGH_FD = 64                # the worker's own fds live at or above this number
+GC_EVERY = 1000             # a full garbage collection every N requests, not per request
+CODE_CACHE_MAX = 1000
+REAL_EXIT, REAL_FORK, REAL_FORKPTY = os._exit, os.fork, getattr(os, 'forkpty', None)
+FS_ENCODING = sys.getfilesystemencoding() or 'utf-8'
+SPOOL_DIR = os.environ.get('TMPDIR') or '/tmp'   # the worker's: os.environ will be requests'
+
+_log_fd = -1
+
+
+# --- small helpers -------------------------------------------------------------------------
+def log(msg):
+    """One line on the worker's own log fd; the server copies it to its log."""
+    if _log_fd >= 0:
+        line = 'warmcgi-worker: %s\n' % ' '.join(str(msg).split())
+        try:
+            os.write(_log_fd, line.encode('utf-8', 'backslashreplace') if PY3 else line)
+        except Exception:
+            pass
+
+
+def describe_exc():
+    """The current exception as one line, with its innermost frames."""
+    etype, value, tb = sys.exc_info()
+    where = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        where.append('%s:%d %s' % (os.path.basename(code.co_filename), tb.tb_lineno,
+                                   code.co_name))
+        tb = tb.tb_next
+    return '%s: %r [%s]' % (etype.__name__, value, ' < '.join(reversed(where[-4:])))
+
+
+def cloexec(fd):
+    fcntl.fcntl(fd, fcntl.F_SETFD, fcntl.fcntl(fd, fcntl.F_GETFD) | fcntl.FD_CLOEXEC)
+    return fd
+
+
+def move_high(fd):
+    """A close-on-exec copy of fd numbered >= HIGH_FD: out of the way of fds 0-2 and of
+    the low numbers a script's files get, and never inherited by the script's children."""
+    return cloexec(fcntl.fcntl(fd, fcntl.F_DUPFD, HIGH_FD))
+
+
+def new_pipe():
+    """A close-on-exec pipe never on fds 0-2 (a script may have left one of them closed)."""
+    fds = os.pipe()
+    if min(fds) <= 2:
+        moved = [move_high(fd) for fd in fds]
+        for fd in fds:
+            os.close(fd)
+        return moved
+    if not PY3:
+        for fd in fds:
+            cloexec(fd)
+    return fds
+
+
+def retry(func, *args):
+    """func(*args), retried on EINTR (Python 2 and select.error do not retry by themselves)."""
+    while True:
+        try:
+            return func(*args)
+        except (EnvironmentError, select.error) as e:
+            code = getattr(e, 'errno', None) or (e.args[0] if e.args else None)
+            if code != errno.EINTR:
+                raise
+
+
+def write_all(fd, data):
+    view = memoryview(data)
+    while len(view):
+        view = view[retry(os.write, fd, view):]
+
+
+def acquire(lock, timeout=None):
+    if timeout is None:
+        return lock.acquire()
+    if PY3:
+        return lock.acquire(True, timeout)
+    deadline = time.time() + timeout
+    while not lock.acquire(False):
+        if time.time() >= deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def fsdecode(b):
+    return b.decode(FS_ENCODING, 'surrogateescape') if PY3 else b
+
+
+def watch(owner, name, before_call):
+    """Replace owner.name, for good, by a wrapper that calls before_call(*args) first:
+    noting what a script changes is cheaper than comparing all of it after every request.
+    Returns the original."""
+    real = getattr(owner, name)
+
+    def watched(*args, **kwargs):
+        try:
+            before_call(*args, **kwargs)
+        except Exception:   # bad arguments: let the real function say so
+            pass
+        return real(*args, **kwargs)
+    for attr in ('__name__', '__doc__', '__module__'):
+        setattr(watched, attr, getattr(real, attr, None))
+    watched.__wrapped__ = real
+    setattr(owner, name, watched)
+    return real
+
+
+def snapshot_attrs(namespace, names):
+    return namespace, names, tuple(map(namespace.get, names)), \
+        frozenset(n for n in names if n not in namespace)
+
+
+def restore_attrs(snapshot):
+    """Put a namespace's attributes back as snapshot_attrs saw them (one compare first)."""
+    namespace, names, values, missing = snapshot
+    if tuple(map(namespace.get, names)) != values:
+        for name, value in zip(names, values):
+            if name in missing:
+                namespace.pop(name, None)
+            elif namespace.get(name) is not value:
+                namespace[name] = value
+
+
+def last_key(mapping):
+    """The key inserted last (Python 3.7+ dicts keep insertion order)."""
+    return next(reversed(mapping)) if PY3 and mapping else None
+
+
+# --- FastCGI records -------------------------------------------------------------------------
+def record(rtype, reqid, content=b''):
+    return HEADER.pack(1, rtype, reqid, len(content), 0) + content
+
+
+def end_request(reqid, app_status, protocol_status=FCGI_REQUEST_COMPLETE):
+    return record(FCGI_END_REQUEST, reqid,
+                  END_BODY.pack(app_status & 0xFFFFFFFF, protocol_status))
+
+
+def decode_pairs(data):
+    """FastCGI name-value pairs (1- or 4-byte lengths) -> dict of bytes."""
+    pairs = {}
+    octets = data if PY3 else bytearray(data)   # numeric indexing
+    pos, end = 0, len(data)
+    try:
+        while pos < end:
+            nlen, vlen = octets[pos], octets[pos + 1]
+            if nlen < 128 and vlen < 128:   # the usual case
+                pos += 2
+            else:
+                nlen, pos = read_length(data, octets, pos)
+                vlen, pos = read_length(data, octets, pos)
+            mid = pos + nlen
+            pos = mid + vlen
+            pairs[data[mid - nlen:mid]] = data[mid:pos]
+    except (IndexError, struct.error):
+        log('malformed FastCGI name-value pairs ignored')
+    return pairs
+
+
+def read_length(data, octets, pos):
+    if octets[pos] < 128:
+        return octets[pos], pos + 1
+    return LEN4.unpack_from(data, pos)[0] & 0x7FFFFFFF, pos + 4
+
+
+def encode_pair(name, value):
+    def length(n):
+        return struct.pack('!B', n) if n < 128 else LEN4.pack(n | 0x80000000)
+    return length(len(name)) + length(len(value)) + name + value
+
+
+class Connection(object):
+    """An accepted connection: a record reader, and a lock so that the records of the
+    pump thread and of the main thread never interleave."""
+
+    def __init__(self, sock):
+        self.sock, self.rfile = sock, sock.makefile('rb')
+        self.lock = threading.Lock()
+        self.broken = False
+
+    def read_record(self):
+        head = self.rfile.read(8)
+        if len(head) < 8:
+            return None
+        version, rtype, reqid, clen, plen = HEADER.unpack(head)
+        if version != 1:
+            log('FastCGI version %d record: closing the connection' % version)
+            return None
+        body = self.rfile.read(clen + plen) if clen + plen else b''
+        if len(body) < clen + plen:
+            return None
+        return rtype, reqid, (body[:clen] if plen else body)
+
+    def send(self, data, timeout=None):
+        if acquire(self.lock, timeout):
+            try:
+                if not self.broken:
+                    self.sock.sendall(data)
+            except (socket.error, EnvironmentError):
+                self.broken = True   # the server went away: keep draining, stop sending
+            finally:
+                self.lock.release()
+
+    def close(self):
+        for obj in (self.rfile, self.sock):
+            try:
+                obj.close()
+            except Exception:
+                pass
+
+
+# --- the script's output -------------------------------------------------------------------
+class Job(object):
+    """One request's output pipes ({read fd: record type}) and who drains them."""
+    __slots__ = ('conn', 'reqid', 'streams', 'start', 'owner')
+
+    def __init__(self, conn, reqid, out_fd, err_fd):
+        self.conn, self.reqid, self.start, self.owner = conn, reqid, time.time(), None
+        self.streams = {out_fd: FCGI_STDOUT, err_fd: FCGI_STDERR}
+
+
+class Pump(object):
+    """Turns the script's fd 1/2 bytes into FCGI_STDOUT/FCGI_STDERR records.
+
+    Most responses reach the pipes when the script ends (stdout is block-buffered), so the
+    main thread drains them afterwards itself. A helper thread -- started with _thread, so
+    that threading.enumerate() in a script looks like a fresh interpreter's -- ticks every
+    TICK seconds while requests come in and takes over the pipes of a request running
+    longer than a tick: from then on output streams as it comes, and a script writing more
+    than a pipe holds blocks for a tick at most. It parks after PARK_AFTER idle seconds."""
+    TICK, PARK_AFTER = 0.01, 1.0
+
+    def __init__(self):
+        self.lock = threading.Lock()   # guards job, job.owner and parked
+        self.done = threading.Lock()   # released by the thread when it drained a job
+        self.wake = threading.Lock()   # released by the main thread to unpark the thread
+        self.done.acquire()
+        self.wake.acquire()
+        self.job, self.parked, self.last = None, False, time.time()
+        _thread.start_new_thread(self._loop, ())
+
+    def begin(self, conn, reqid, out_fd, err_fd):
+        job = Job(conn, reqid, out_fd, err_fd)
+        with self.lock:
+            self.job, self.last = job, job.start
+            if self.parked:
+                self.parked = False
+                self.wake.release()
+
+    def fds(self):
+        job = self.job
+        return list(job.streams) if job is not None else []
+
+    def finish(self, tail, timeout=None):
+        """Once the worker closed its ends of the pipes: read them to EOF, then send the
+        empty FCGI_STDOUT and tail. A timeout (os._exit) gives up waiting after it."""
+        with self.lock:
+            job, self.job = self.job, None
+            mine = job is not None and job.owner is None
+            if mine:
+                job.owner = 'main'
+        if job is None:
+            return
+        eos = record(FCGI_STDOUT, job.reqid, b'')
+        if mine:   # a small response and END_REQUEST leave in one send
+            deadline = None if timeout is None else time.time() + timeout
+            job.conn.send(b''.join(drain(job, deadline, True)) + eos + tail, timeout)
+        else:
+            job.conn.send((b'' if acquire(self.done, timeout) else eos) + tail, timeout)
+
+    def _loop(self):
+        while True:
+            with self.lock:
+                job, now = self.job, time.time()
+                take = job is not None and job.owner is None and now - job.start >= self.TICK
+                if take:
+                    job.owner = 'thread'
+                park = self.parked = job is None and now - self.last > self.PARK_AFTER
+            if take:
+                try:
+                    drain(job, None, False)
+                    job.conn.send(record(FCGI_STDOUT, job.reqid, b''))
+                except BaseException:
+                    log('output pump: ' + describe_exc())
+                self.last = time.time()
+                self.done.release()
+            elif park:
+                self.wake.acquire()
+            else:
+                time.sleep(self.TICK)
+
+
+def drain(job, deadline, batch):
+    """Read a job's pipes to EOF (or the deadline), sending records as they come -- or with
+    batch, returning them, sending only every 64 KiB. Closes the pipes."""
+    streams, pending, size = job.streams, [], 0
+    try:
+        poller = select.poll()
+        for fd in streams:
+            poller.register(fd, select.POLLIN)
+        while streams:
+            wait = None if deadline is None else max(0.0, deadline - time.time()) * 1000
+            events = retry(poller.poll, wait)
+            if not events:
+                break   # the deadline passed
+            for fd, event in events:
+                while True:   # after POLLHUP no writer is left: read to EOF, no more polls
+                    data = retry(os.read, fd, MAX_CONTENT)
+                    if not data:
+                        poller.unregister(fd)
+                        os.close(fd)
+                        del streams[fd]
+                        break
+                    rec = record(streams[fd], job.reqid, data)
+                    if not batch:
+                        job.conn.send(rec)
+                    else:
+                        pending.append(rec)
+                        size += len(rec)
+                        if size >= MAX_CONTENT:
+                            job.conn.send(b''.join(pending))
+                            pending, size = [], 0
+                    if not event & select.POLLHUP:
+                        break
+    finally:
+        for fd in streams:
+            os.close(fd)
+        streams.clear()
+    return pending
+
+
+# --- the request body ------------------------------------------------------------------------
+class Body(object):
+    """The body, read whole before the script starts (CGI hands the script all of it on
+    fd 0): in memory up to PIPE_BODY_MAX, spooled to an unlinked temporary file beyond."""
+
+    def __init__(self):
+        self.chunks, self.size, self.fd = [], 0, -1
+
+    def add(self, data):
+        self.size += len(data)
+        if self.fd < 0 and self.size > PIPE_BODY_MAX:
+            self.spool()
+        if self.fd >= 0:
+            write_all(self.fd, data)
+        else:
+            self.chunks.append(data)
+
+    def spool(self):
+        for attempt in range(100):
+            path = os.path.join(SPOOL_DIR, 'warmcgi-body-%d-%d-%d' % (
+                os.getpid(), int(time.time() * 1e6), attempt))
+            try:
+                self.fd = cloexec(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+            except OSError as e:
+                if e.errno == errno.EEXIST:
+                    continue
+                raise
+            os.unlink(path)
+            for chunk in self.chunks:
+                write_all(self.fd, chunk)
+            self.chunks = []
+            return
+        raise OSError(errno.EEXIST, 'no body spool file could be made in ' + SPOOL_DIR)
+
+    def install(self):
+        """Make the body fd 0. An empty body leaves fd 0 alone: it is /dev/null since the
+        previous request ended."""
+        if self.fd < 0 and self.size and not self.into_pipe():
+            self.spool()   # the pipe holds less than the body (pipe-user-pages-soft...)
+        if self.fd >= 0:
+            os.lseek(self.fd, 0, 0)
+            os.dup2(self.fd, 0)
+        self.discard()
+
+    def into_pipe(self):
+        r, w = os.pipe()
+        try:   # non-blocking: a small pipe must not make the worker wait forever
+            fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+            data = b''.join(self.chunks)
+            try:
+                done = os.write(w, data) == len(data)
+            except EnvironmentError:
+                done = False
+            if done:
+                os.dup2(r, 0)
+            return done
+        finally:
+            os.close(r)
+            os.close(w)
+
+    def discard(self):
+        if self.fd >= 0:
+            os.close(self.fd)
+        self.chunks, self.fd = [], -1
+
+
+class Request(object):
+    __slots__ = ('id', 'keep', 'params', 'body')
+
+    def __init__(self, reqid, keep):
+        self.id, self.keep, self.params, self.body = reqid, keep, [], Body()
+
+
+# --- what the script sees ----------------------------------------------------------------
+PY2_STDIO = (sys.stdin, sys.stdout, sys.stderr)
+
+
+class StdStreams(object):
+    """The script's sys.stdin/stdout/stderr over fds 0-2, buffered as Python buffers them
+    for pipes, with the encoding and errors the interpreter chose for itself at start.
+    stdout and stderr hold nothing once flushed, nor does a stdin on /dev/null at EOF (an
+    empty body), so those are used again -- unless the script closed, detached or
+    reconfigured them; a stdin with a body is new (read-ahead, decoder state). Python 2
+    reuses its own stdout/stderr (C stdio, whose close() leaves the fd open)."""
+
+    def __init__(self):
+        out = sys.__stdout__ or sys.stdout
+        self.encoding = getattr(out, 'encoding', None) or 'utf-8'
+        self.errors = getattr(out, 'errors', None) or 'strict'
+        self.err_errors = getattr(sys.__stderr__, 'errors', None) or 'backslashreplace'
+        self.cache = {}
+
+    def open(self, unbuffered, io_encoding, empty_body):
+        """-> ((stdin, stdout, stderr), the ones to close at the end of the request)"""
+        if not PY3:
+            stdin = os.fdopen(0, 'r', 0 if unbuffered else -1)
+            stdout = os.fdopen(cloexec(os.dup(1)), 'w', 0) if unbuffered else PY2_STDIO[1]
+            stdout.softspace = 0
+            streams = (stdin, stdout, PY2_STDIO[2])
+            return streams, [s for s in streams if s not in PY2_STDIO]
+        encoding, errors = self.encoding, self.errors
+        if io_encoding:   # PYTHONIOENCODING in the request's environment
+            enc, _, errs = io_encoding.decode('ascii', 'replace').partition(':')
+            try:   # named as CPython names it ('latin-1' -> 'iso8859-1')
+                encoding = enc if PYPY else codecs.lookup(enc).name if enc else encoding
+            except LookupError:
+                pass
+            errors = errs or errors
+        key = (unbuffered, encoding, errors)
+        stdin = self.cache.get(key + ('null',)) if empty_body else None
+        if stdin is None or not self.intact(stdin, (encoding, errors, False, False)):
+            stdin = self.text(0, '<stdin>', 'r', encoding, errors, False, False)
+            if empty_body:
+                self.cache[key + ('null',)] = stdin
+        out = self.cache.get(key)
+        if out is None or not all(self.intact(*pair) for pair in out):
+            # CPython 3.9+ line-buffers a non-interactive stderr; 3.8 and PyPy do not.
+            lines = not unbuffered and sys.version_info >= (3, 9) and not PYPY
+            out = self.cache[key] = [
+                (self.text(fd, name, 'w', encoding, errs, lb, unbuffered),
+                 (encoding, errs, lb, unbuffered))
+                for fd, name, errs, lb in ((1, '<stdout>', errors, False),
+                                           (2, '<stderr>', self.err_errors, lines))]
+        return (stdin, out[0][0], out[1][0]), (() if empty_body else (stdin,))
+
+    @staticmethod
+    def text(fd, name, mode, encoding, errors, line_buffering, unbuffered):
+        raw = io.FileIO(fd, mode + 'b', closefd=False)
+        raw.name = name
+        if mode == 'r':
+            buf = io.BufferedReader(raw)
+        else:
+            buf = raw if unbuffered else io.BufferedWriter(raw)
+        stream = io.TextIOWrapper(buf, encoding, errors, '\n', line_buffering, unbuffered)
+        stream.mode = mode
+        return stream
+
+    @staticmethod
+    def intact(stream, settings):
+        try:
+            return not stream.closed and settings == (
+                stream.encoding, stream.errors, stream.line_buffering, stream.write_through)
+        except Exception:   # detached
+            return False
+
+
+def shebang_unbuffered(source):
+    """True when the script's #! line passes -u (alone or among other short options)."""
+    if not source.startswith(b'#!'):
+        return False
+    for word in source.split(b'\n', 1)[0].split()[1:]:
+        if word.startswith(b'-') and not word.startswith(b'--'):
+            for ch in bytearray(word[1:]):
+                if ch == ord('u'):
+                    return True
+                if chr(ch) in 'WXcmQ':   # options whose argument follows
+                    break
+    return False
+
+
+def unquote_bytes(word):
+    parts = word.split(b'%')
+    out = [parts[0]]
+    for part in parts[1:]:
+        try:
+            out.append(bytes(bytearray([int(part[:2], 16)])) + part[2:])
+        except ValueError:
+            out.append(b'%' + part)
+    return b''.join(out)
+
+
+def isindex_args(query):
+    """RFC 3875 4.4: a query without an unencoded '=' gives the script command-line words."""
+    if not query or b'=' in query:
+        return []
+    return [fsdecode(unquote_bytes(word)) for word in query.split(b'+')]
+
+
+def set_environ(params):
+    """os.environ := exactly params, changing the existing object (cgi binds os.environ at
+    import) and with it the C environment that children inherit. Works on the mapping's
+    encoded storage, touching only the variables that differ."""
+    env = os.environ
+    data = getattr(env, '_data' if PY3 else 'data', None)
+    if not isinstance(data, dict):
+        env.clear()
+        env.update((fsdecode(k), fsdecode(v)) for k, v in params.items())
+        return
+    for key in (data.keys() - params.keys() if PY3 else [k for k in data if k not in params]):
+        os.unsetenv(key)
+        del data[key]
+    for key, value in params.items():
+        if data.get(key) != value:
+            try:
+                os.putenv(key, value)
+            except ValueError:   # '=' in a name or a NUL byte: no process could see it
+                continue
+            data[key] = value
+
+
+# --- running a script, and what interpreter shutdown does ---------------------------------
+def exit_status(code):
+    """The exit status the interpreter gives for SystemExit(code)."""
+    if code is None:
+        return 0
+    if isinstance(code, INT_TYPES):
+        return code & 0xFF
+    write_stderr('%s\n' % (code,))
+    return 1
+
+
+def write_stderr(text):
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except Exception:
+        try:
+            os.write(2, text.encode('utf-8', 'backslashreplace') if PY3 else text)
+        except Exception:
+            pass
+
+
+def report_exception(etype, value, tb):
+    """An uncaught exception as the interpreter reports it: sys.last_*, then sys.excepthook
+    (so cgitb.enable() works), and the default hook if that one fails."""
+    sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb
+    if sys.version_info >= (3, 12):
+        sys.last_exc = value
+    try:
+        sys.excepthook(etype, value, tb)
+    except BaseException:
+        try:
+            write_stderr('Error in sys.excepthook:\n')
+            sys.__excepthook__(*sys.exc_info())
+            write_stderr('\nOriginal exception was:\n')
+            sys.__excepthook__(etype, value, tb)
+        except BaseException:
+            pass
+
+
+def run_main(code, namespace):
+    """exec the script's code; returns its exit status."""
+    if not PY3:
+        sys.exc_clear()   # else the script would see the worker's last handled exception
+    try:
+        exec(code, namespace)
+        return 0
+    except SystemExit as e:
+        return exit_status(e.code)
+    except BaseException:
+        etype, value, tb = sys.exc_info()
+        tb = tb.tb_next   # without the worker's frame (Python 3 prints value's own)
+        if PY3:
+            value.__traceback__ = tb
+        report_exception(etype, value, tb)
+        if etype is KeyboardInterrupt and PY3:
+            return 130   # Python 3.8+ dies of the SIGINT; 128 + 2 is how that reads
+        return 1
+
+
+def join_new_threads(before):
+    """Shutdown waits for non-daemon threads; so does the end of a request."""
+    me = threading.current_thread()
+    while threading.active_count() > 1:
+        pending = [t for t in threading.enumerate()
+                   if t not in before and t is not me and not t.daemon]
+        if not pending:
+            return
+        for thread in pending:
+            thread.join()
+
+
+def run_atexit():
+    """Run the handlers registered during the request, then forget them."""
+    if PY3:
+        if atexit._ncallbacks():
+            atexit._run_exitfuncs()
+            atexit._clear()
+        return
+    exitfunc = getattr(sys, 'exitfunc', None)
+    try:
+        if exitfunc is not None and exitfunc is not atexit._run_exitfuncs:
+            exitfunc()   # Python 2 scripts may set sys.exitfunc themselves
+        if atexit._exithandlers:
+            atexit._run_exitfuncs()   # prints errors, then re-raises the last one
+    except BaseException:
+        pass
+    del atexit._exithandlers[:]
+
+
+# Exit hooks of resident stdlib modules, registered once at import: run for every request
+# (concurrent.futures joins its workers along with the threads; multiprocessing ends its
+# children and finalizers after atexit), then the flag they set is cleared for later ones.
+STDLIB_EXIT_HOOKS = (('threads', 'concurrent.futures.thread', '_python_exit', '_shutdown'),
+                     ('threads', 'concurrent.futures.process', '_python_exit',
+                      '_global_shutdown'),
+                     ('atexit', 'multiprocessing.util', '_exit_function', '_exiting'))
+
+
+def stdlib_exit_hooks(phase):
+    for when, name, hook, flag in STDLIB_EXIT_HOOKS:
+        module = sys.modules.get(name)
+        if module is None or not hasattr(module, hook):
+            continue
+        if when == phase and not getattr(module, flag, False):
+            getattr(module, hook)()
+        if getattr(module, flag, False):
+            setattr(module, flag, False)
+
+
+def flush_std():
+    """Flush sys.stdout and sys.stderr; False when stdout failed."""
+    ok = True
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception:
+            ok = ok and stream is not sys.stdout
+    return ok
+
+
+# --- process state between requests --------------------------------------------------------
+class ProcessState(object):
+    """Process-wide state as the worker has it between requests, put back after each
+    request with cheap checks first. What is costly to look for is noted as it happens by
+    wrappers put for good around signal.signal/alarm/setitimer and _locale.setlocale."""
+    SET_PER_REQUEST = ('argv', 'stdin', 'stdout', 'stderr', '__stdin__', '__stdout__',
+                       '__stderr__')
+    SYS_ATTRS = ('path', 'meta_path', 'path_hooks', 'excepthook', 'displayhook',
+                 'unraisablehook', 'breakpointhook', 'exitfunc', 'dont_write_bytecode',
+                 'tracebacklimit', 'ps1', 'ps2', 'last_type', 'last_value', 'last_traceback',
+                 'last_exc')
+    # Monkey-patching (gettext.install() adding _ to builtins, PySocks replacing
+    # socket.socket, os.environ rebound...) would outlive the request.
+    PATCHED = ((warnings, ('filters', 'showwarning', 'formatwarning', 'onceregistry')),
+               (threading, ('_trace_hook', '_profile_hook')),
+               (os, ('environ', '_exit', 'fork', 'forkpty')),
+               (socket, ('socket', 'create_connection', 'getaddrinfo')))
+    PATCHED_BUILTINS = ('open', 'print', 'input', '__import__', 'exit', 'quit')
+
+    def __init__(self):
+        self.main = sys.modules['__main__']
+        self.per_request = [(a, getattr(sys, a)) for a in self.SET_PER_REQUEST]
+        self.sys_attrs = snapshot_attrs(sys.__dict__, self.SYS_ATTRS)
+        self.path, self.meta_path = list(sys.path), list(sys.meta_path)
+        self.path_hooks = list(sys.path_hooks)
+        here = os.path.dirname(os.path.realpath(__file__))
+        self.path_rest = self.path[1:] if self.path and os.path.realpath(
+            self.path[0] or '.') == here else list(self.path)
+        getset = [(sys.getrecursionlimit, sys.setrecursionlimit),
+                  (socket.getdefaulttimeout, socket.setdefaulttimeout),
+                  (sys.gettrace, sys.settrace), (sys.getprofile, sys.setprofile)]
+        for get, put in (('getswitchinterval', 'setswitchinterval'),
+                         ('get_int_max_str_digits', 'set_int_max_str_digits'),
+                         ('getcheckinterval', 'setcheckinterval')):
+            if hasattr(sys, get):
+                getset.append((getattr(sys, get), getattr(sys, put)))
+        self.getset = [(get, put, get()) for get, put in getset]
+        self.builtins = dict(builtins.__dict__)
+        self.patched_builtins = tuple(map(self.builtins.get, self.PATCHED_BUILTINS))
+        self.module_attrs = [snapshot_attrs(m.__dict__, names) for m, names in self.PATCHED]
+        warnings.filters[:] = FRESH_WARNING_FILTERS   # from the first request on
+        self.filters_mutated = getattr(warnings, '_filters_mutated', None)
+        self.umask = os.umask(0o22)
+        os.umask(self.umask)
+        self.getsignal = getattr(sys.modules.get('_signal'), 'getsignal', signal.getsignal)
+        self.handlers, self.changed_signals, self.timers_set = {}, set(), False
+        self.real_signal = watch(signal, 'signal', self.noting_signal)
+        self.real_setitimer = watch(signal, 'setitimer', self.noting_timer)
+        watch(signal, 'alarm', self.noting_timer)
+        self.locale, self.locale_set = None, False
+        if _locale is not None:
+            self.locale = _locale.setlocale(_locale.LC_ALL)
+            self.real_setlocale = watch(_locale, 'setlocale', self.noting_locale)
+            if 'locale' in sys.modules:   # imported before us (sitecustomize...)
+                sys.modules['locale']._setlocale = _locale.setlocale
+
+    def noting_signal(self, signalnum, handler=None):
+        if signalnum not in self.handlers:
+            self.handlers[signalnum] = self.getsignal(signalnum)
+        self.changed_signals.add(signalnum)
+
+    def noting_timer(self, *args, **kwargs):
+        self.timers_set = True
+
+    def noting_locale(self, category, locale=None):
+        self.locale_set = self.locale_set or locale is not None
+
+    def restore_signals(self):
+        if self.timers_set:   # an alarm must not outlive its request
+            self.timers_set = False
+            for which in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF):
+                self.real_setitimer(which, 0)
+        while self.changed_signals:
+            signum = self.changed_signals.pop()
+            handler = self.handlers[signum]
+            if handler is not None and self.getsignal(signum) != handler:
+                try:
+                    self.real_signal(signum, handler)
+                except (ValueError, OSError, RuntimeError):
+                    pass
+
+    def restore(self):
+        for name, value in self.per_request:   # always set by the worker: no compare
+            setattr(sys, name, value)
+        restore_attrs(self.sys_attrs)
+        for current, saved in ((sys.path, self.path), (sys.meta_path, self.meta_path),
+                               (sys.path_hooks, self.path_hooks)):
+            if current != saved:
+                current[:] = saved
+        for get, put, value in self.getset:
+            if get() != value:
+                put(value)
+        current = builtins.__dict__
+        if len(current) != len(self.builtins) or tuple(
+                map(current.get, self.PATCHED_BUILTINS)) != self.patched_builtins:
+            for name in [n for n in current if n not in self.builtins]:
+                del current[name]
+            current.update(self.builtins)
+        for attrs in self.module_attrs:
+            restore_attrs(attrs)
+        if warnings.filters != FRESH_WARNING_FILTERS:
+            warnings.filters[:] = FRESH_WARNING_FILTERS
+        warnings.onceregistry.clear()
+        if self.filters_mutated:   # stale __warningregistry__s: warnings show once again
+            self.filters_mutated()
+        os.umask(self.umask)
+        if self.locale_set:
+            self.locale_set = False
+            self.real_setlocale(_locale.LC_ALL, self.locale)
+        asyncio = sys.modules.get('asyncio')
+        if asyncio is not None:   # a fresh process has no event loop yet
+            asyncio.set_event_loop_policy(None)
+
+
+class RandomGuard(object):
+    """A script's random.seed(42) must not make the next script's "random" numbers
+    predictable: once random is loaded, seed() and setstate() note that they were called,
+    and the next request reseeds from urandom (cheaper than reseeding every time)."""
+
+    def __init__(self):
+        self.module, self.real_seed, self.seeded = None, None, False
+
+    def check(self):
+        random = sys.modules.get('random')
+        if random is None:
+            return
+        if random is not self.module:
+            self.module, self.seeded = random, True   # who knows what happened before
+            self.real_seed = watch(random, 'seed', self.noting)
+            watch(random, 'setstate', self.noting)
+        if self.seeded:
+            self.real_seed(int(binascii.hexlify(os.urandom(16)), 16))
+            self.seeded = False
+
+    def noting(self, *args, **kwargs):
+        self.seeded = True
+
+
+class ModuleGuard(object):
+    """sys.modules across requests: what a request imported from outside the stdlib and
+    site-packages -- the application's own modules, typically beside the script -- is
+    forgotten afterwards, so the next request imports it afresh as a new CGI process
+    would. With keep_app those stay loaded too, until one of their files or the script
+    folder changes."""
+
+    def __init__(self, keep_app):
+        self.prefixes = resident_prefixes()
+        self.keep_app, self.kept, self.kept_dir = keep_app, {}, None
+        self.grew = False   # new resident modules: worth a gc.freeze()
+        self.rebase()
+
+    def rebase(self):
+        self.base, self.base_last = sys.modules.copy(), last_key(sys.modules)
+
+    def check_kept(self, folder):
+        """Keep mode, before a request: drop every kept module when the script folder
+        changed (the same names may mean other files) or when one of their files did."""
+        stale = folder != self.kept_dir
+        self.kept_dir = folder
+        for name, stamp in self.kept.items():
+            if stale or (stamp[0] and module_stamp(sys.modules.get(name)) != stamp):
+                stale = True
+                break
+        if stale and self.kept:
+            for name in self.kept:
+                sys.modules.pop(name, None)
+            self.kept = {}
+            self.rebase()
+
+    def after_request(self):
+        mods, base = sys.modules, self.base
+        if len(mods) == len(base) and (last_key(mods) == self.base_last if PY3
+                                       else mods == base):
+            return   # nothing imported (a new module would be the last key): the usual case
+        kept = 0
+        for name in (mods.keys() - base.keys() if PY3 else mods.viewkeys() - base.viewkeys()):
+            module = mods[name]
+            if self.is_resident(name, module):
+                self.grew = True
+            elif self.keep_app:
+                self.kept[name] = module_stamp(module)
+            else:
+                del mods[name]
+                continue
+            kept += 1
+        if len(mods) != len(base) + kept:   # the script deleted some: put them back
+            for name, module in base.items():
+                mods.setdefault(name, module)
+        self.rebase()
+
+    def is_resident(self, name, module):
+        path = getattr(module, '__file__', None)
+        if path:
+            return isinstance(path, str) and path.startswith(self.prefixes)
+        paths = getattr(module, '__path__', None)   # a namespace package
+        if paths is not None:
+            try:
+                paths = list(paths)
+            except Exception:
+                return False
+            return bool(paths) and all(isinstance(p, str) and p.startswith(self.prefixes)
+                                       for p in paths)
+        if name in sys.builtin_module_names or getattr(
+                getattr(module, '__spec__', None), 'origin', None) in ('built-in', 'frozen'):
+            return True
+        parent = name.rpartition('.')[0]   # six.moves.*, Python 2's None entries...
+        return bool(parent) and parent in sys.modules and self.is_resident(
+            parent, sys.modules[parent])
+
+
+def resident_prefixes():
+    """Folders whose modules stay loaded: the stdlib and site-packages, i.e. the start-up
+    sys.path without the worker's folder and PYTHONPATH's (those are the application's)."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    app = set([here] + [os.path.abspath(p) for p in
+                        os.environ.get('PYTHONPATH', '').split(os.pathsep) if p])
+    folders = set([os.path.dirname(os.path.abspath(os.__file__))])
+    folders.update(p for p in sys.path if p and os.path.isabs(p)
+                   and os.path.abspath(p) not in app)
+    try:
+        import site
+        folders.update(site.getsitepackages())
+        folders.add(site.getusersitepackages())
+    except Exception:
+        pass
+    prefixes = set()
+    for folder in folders:
+        if folder and folder != '/':
+            prefixes.add(os.path.join(folder, ''))
+            prefixes.add(os.path.join(os.path.realpath(folder), ''))
+    return tuple(sorted(prefixes))
+
+
+def module_stamp(module):
+    path = getattr(module, '__file__', None)
+    if path and path.endswith(('.pyc', '.pyo')) and os.path.exists(path[:-1]):
+        path = path[:-1]   # Python 2 keeps the .pyc beside the source
+    try:
+        return path, os.stat(path).st_mtime
+    except Exception:
+        return path, None
+
+
+class LoggingGuard(object):
+    """Once a script imported logging it stays loaded; this keeps it looking fresh: the
+    handlers a request created are flushed and closed at its end, the loggers it created
+    are forgotten -- except those named after resident modules, which hold them: those are
+    reset to a pristine state -- and every kept logger gets its state back."""
+
+    def __init__(self):
+        self.module, self.base_dict, self.base_state = None, {}, {}
+
+    @staticmethod
+    def handler_ids():
+        lg = sys.modules.get('logging')
+        return None if lg is None else set(map(id, lg._handlerList))
+
+    @staticmethod
+    def close_new_handlers(before):
+        lg = sys.modules.get('logging')
+        for ref in reversed(list(lg._handlerList)):
+            handler = ref() if id(ref) not in (before or ()) else None
+            if handler is not None and not isinstance(handler, lg.NullHandler):
+                try:
+                    handler.acquire()
+                    handler.flush()
+                    handler.close()
+                except Exception:
+                    pass
+                finally:
+                    handler.release()
+
+    @staticmethod
+    def state(logger):
+        return (logger.level, logger.propagate, logger.disabled, list(logger.handlers),
+                list(logger.filters))
+
+    def restore(self):
+        lg = sys.modules.get('logging')
+        if lg is None:
+            return
+        if lg is not self.module:   # first seen: a fresh process's root logger
+            probe = lg.Logger('warmcgi')   # a new logger's defaults (Python 2: ints)
+            self.module, self.base_dict = lg, {}
+            self.fresh = (lg.NOTSET, probe.propagate, probe.disabled)
+            self.base_state = {lg.root: (lg.WARNING,) + self.fresh[1:] + ([], [])}
+        manager = lg.Logger.manager
+        changed = manager.loggerDict != self.base_dict
+        if changed:
+            self.prune(lg, manager)
+        for logger, state in self.base_state.items():
+            if self.state(logger) != state:
+                logger.level, logger.propagate, logger.disabled = state[:3]
+                logger.handlers, logger.filters = list(state[3]), list(state[4])
+                changed = True
+        if manager.disable:
+            manager.disable, changed = 0, True
+        for owner, name, value in ((manager, 'loggerClass', None),
+                                   (lg, '_loggerClass', lg.Logger),
+                                   (manager, 'logRecordFactory', None),
+                                   (lg, '_logRecordFactory', getattr(lg, 'LogRecord', None))):
+            if getattr(owner, name, value) is not value:
+                setattr(owner, name, value)
+        if changed and hasattr(manager, '_clear_cache'):
+            manager._clear_cache()
+
+    def prune(self, lg, manager):
+        loggers, base = manager.loggerDict, self.base_dict
+        removed, kept = set(), []
+        for name in list(loggers):
+            obj = loggers[name]
+            if base.get(name) is obj:
+                continue
+            if isinstance(obj, lg.Logger) and resident_name(name):
+                (obj.level, obj.propagate, obj.disabled), obj.filters = self.fresh, []
+                obj.handlers = [h for h in obj.handlers if isinstance(h, lg.NullHandler)]
+                self.base_state[obj] = self.state(obj)
+                kept.append(obj)
+                continue
+            if isinstance(obj, lg.Logger):
+                removed.add(obj)
+            if name in base:
+                loggers[name] = base[name]
+            else:
+                del loggers[name]
+        for obj in list(loggers.values()):   # re-link parents and placeholders
+            if isinstance(obj, lg.Logger) and (obj.parent in removed or obj in kept):
+                manager._fixupParents(obj)
+        self.base_dict = dict(loggers)
+
+
+def resident_name(name):
+    """A logger named after a module that stays loaded (or one of its packages)."""
+    while name:
+        if name in sys.modules:
+            return True
+        name = name.rpartition('.')[0]
+    return False
+
+
+# --- the worker ----------------------------------------------------------------------------
+class Worker(object):
+    def __init__(self, listen_sock, devnull):
+        self.listen, self.devnull, self.pid = listen_sock, devnull, os.getpid()
+        self.pump = Pump()
+        self.code_cache = {}
+        self.conn, self.reqid, self.requests = None, 0, 0
+        self.streams = self.owned = ()
+        self.last_tz, self.forked = object(), False
+        self.std = StdStreams()
+        self.random, self.logging = RandomGuard(), LoggingGuard()
+        self.state = ProcessState()
+        self.modules = ModuleGuard(os.environ.get('WARMCGI_KEEP_APP_MODULES') == '1')
+        if PY3:
+            os.register_at_fork(after_in_child=self.after_fork_child,
+                                after_in_parent=self.after_fork_parent)
+
+    # -- connections --------------------------------------------------------------------
+    def serve_forever(self):
+        while True:
+            try:
+                sock = retry(self.listen.accept)[0]
+            except Exception:
+                log('accept failed: ' + describe_exc())
+                time.sleep(0.1)
+                continue
+            if not PY3:
+                cloexec(sock.fileno())
+            self.conn = Connection(sock)
+            try:
+                self.serve_connection(self.conn)
+            except Exception:
+                if os.getpid() != self.pid:
+                    REAL_EXIT(1)
+                log('connection: ' + describe_exc())
+            self.conn.close()
+            self.conn = None
+
+    def serve_connection(self, conn):
+        req = None
+        while not conn.broken:
+            rec = conn.read_record()
+            if rec is None:
+                return
+            rtype, reqid, content = rec
+            if rtype == FCGI_BEGIN_REQUEST:
+                role, flags = BEGIN_BODY.unpack(content[:8].ljust(8, b'\0'))
+                if req is not None:
+                    conn.send(end_request(reqid, 0, FCGI_CANT_MPX_CONN))
+                elif role != FCGI_RESPONDER:
+                    conn.send(end_request(reqid, 0, FCGI_UNKNOWN_ROLE))
+                else:
+                    req = Request(reqid, flags & FCGI_KEEP_CONN)
+            elif rtype == FCGI_GET_VALUES:   # the server's ping
+                names = decode_pairs(content)
+                conn.send(record(FCGI_GET_VALUES_RESULT, 0, b''.join(
+                    encode_pair(n, v) for n, v in GET_VALUES_ANSWERS if n in names)))
+            elif req is None or reqid != req.id:
+                if rtype not in (FCGI_ABORT_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_DATA):
+                    conn.send(record(FCGI_UNKNOWN_TYPE, 0, UNKNOWN_BODY.pack(rtype)))
+            elif rtype == FCGI_PARAMS:
+                req.params.append(content)
+            elif rtype == FCGI_STDIN and content:
+                req.body.add(content)
+            elif rtype in (FCGI_STDIN, FCGI_ABORT_REQUEST):
+                if rtype == FCGI_STDIN:   # the body is complete: run the script
+                    self.run_request(conn, req)
+                    self.collect_garbage()
+                else:   # aborted before the script started
+                    req.body.discard()
+                    conn.send(end_request(reqid, 0))
+                keep, req = req.keep, None
+                if not keep:
+                    return
+            elif rtype != FCGI_DATA:
+                conn.send(record(FCGI_UNKNOWN_TYPE, 0, UNKNOWN_BODY.pack(rtype)))
+
+    def collect_garbage(self):
+        if self.modules.grew and hasattr(gc, 'freeze'):
+            self.modules.grew = False
+            gc.collect()
+            gc.freeze()   # newly resident modules: out of future collections' way
+        elif not self.requests % GC_EVERY:
+            gc.collect()
+
+    # -- one request ----------------------------------------------------------------------
+    def run_request(self, conn, req):
+        self.requests += 1
+        self.reqid = req.id
+        try:
+            script, entry, error, main_mod, snap = self.enter(conn, req)
+        except BaseException:
+            log('request set-up: ' + describe_exc())
+            req.body.discard()
+            self.close_request_fds()
+            if self.pump.job is None:   # failed before the pipes existed
+                conn.send(record(FCGI_STDOUT, req.id, b'') + end_request(req.id, 1))
+            else:
+                self.pump.finish(end_request(req.id, 1))
+            self.restore()
+            return
+        if PY3:   # a fresh context: ContextVar values (the decimal context...) go with it
+            status = contextvars.Context().run(
+                self.run_script, script, entry, error, main_mod, snap)
+        else:
+            status = self.run_script(script, entry, error, main_mod, snap)
+        if os.getpid() != self.pid:   # a child the script forked has finished the script
+            REAL_EXIT(status)
+        self.close_request_fds()
+        self.pump.finish(end_request(req.id, status))
+        main_mod = None
+        self.restore()
+
+    def enter(self, conn, req):
+        """Set the process up as CGI would have it for this request."""
+        params = decode_pairs(b''.join(req.params))
+        script = fsdecode(params.get(b'SCRIPT_FILENAME', b''))
+        entry, error = self.load_script(script)
+        set_environ(params)
+        if params.get(b'TZ') != self.last_tz:
+            self.last_tz = params.get(b'TZ')
+            time.tzset()
+        self.random.check()
+        decimal = sys.modules.get('decimal')
+        if decimal is not None and not PY3:   # Python 3's is in the contextvars.Context
+            decimal.setcontext(decimal.Context())
+        if self.modules.keep_app:
+            self.modules.check_kept(os.path.dirname(script))
+        req.body.install()
+        out_r, out_w = new_pipe()
+        err_r, err_w = new_pipe()
+        for fd, target in ((out_w, 1), (err_w, 2)):
+            os.dup2(fd, target)
+            os.close(fd)
+        self.pump.begin(conn, req.id, out_r, err_r)
+        unbuffered = bool(entry and entry[3]) or bool(params.get(b'PYTHONUNBUFFERED'))
+        self.streams, self.owned = self.std.open(
+            unbuffered, params.get(b'PYTHONIOENCODING'), not req.body.size)
+        # Threads and logging handlers the request will add (threading.enumerate() only
+        # when there are threads: daemons of past requests).
+        snap = (set(threading.enumerate()) if threading.active_count() > 1 else (),
+                self.logging.handler_ids())
+        main_mod = type(sys)('__main__')
+        main_mod.__dict__.update(__file__=script, __builtins__=builtins, __package__=None)
+        if PY3:
+            main_mod.__dict__.update(__cached__=None, __spec__=None,
+                                     __loader__=SourceFileLoader('__main__', script))
+        sys.modules['__main__'] = main_mod
+        sys.argv = [script] + isindex_args(params.get(b'QUERY_STRING'))
+        sys.stdin, sys.stdout, sys.stderr = self.streams
+        sys.__stdin__, sys.__stdout__, sys.__stderr__ = self.streams
+        os._exit = self.script_exit
+        if not PY3:
+            os.fork, os.forkpty = self.fork_py2, self.forkpty_py2
+        return script, entry, error, main_mod, snap
+
+    def load_script(self, path):
+        """(entry, None) or (None, (type, value)); entry = (stat key, code, folder for
+        sys.path[0], -u in #!), cached until the file's mtime, size or inode changes."""
+        try:
+            st = os.stat(path)
+            key = (getattr(st, 'st_mtime_ns', st.st_mtime), st.st_size, st.st_ino)
+            entry = self.code_cache.get(path)
+            if entry is not None and entry[0] == key:
+                return entry, None
+            with open(path, 'rb') as f:
+                source = f.read()
+            # dont_inherit: the worker's __future__ flags must not reach the script. Python 2
+            # parses a string's end unlike a file's (SyntaxError texts) without a last \n.
+            code = compile(source if PY3 else source + b'\n', path, 'exec', 0, True)
+            entry = (key, code, os.path.dirname(os.path.realpath(path)),
+                     shebang_unbuffered(source))
+            if len(self.code_cache) >= CODE_CACHE_MAX:
+                self.code_cache.clear()
+            self.code_cache[path] = entry
+            return entry, None
+        except Exception:
+            return None, sys.exc_info()[:2]
+
+    def run_script(self, script, entry, error, main_mod, snap):
+        """Run the script, then what interpreter shutdown does; returns the exit status."""
+        status = 1
+        try:
+            try:
+                os.chdir(os.path.dirname(script) or '.')
+            except OSError:
+                pass
+            if error is None:
+                sys.path[:] = [entry[2]] + self.state.path_rest
+                status = run_main(entry[1], main_mod.__dict__)
+            elif issubclass(error[0], EnvironmentError):
+                write_stderr("%s: can't open file %s: [Errno %s] %s\n" % (
+                    sys.executable, script if PYPY else repr(script), error[1].errno,
+                    error[1].strerror))
+                status = 2
+            else:   # SyntaxError and the like, reported as the interpreter does
+                if PY3:
+                    error[1].__traceback__ = None
+                report_exception(error[0], error[1], None)
+        except BaseException:
+            log('running the script: ' + describe_exc())
+        return self.shut_down(status, main_mod, snap)
+
+    def shut_down(self, status, main_mod, snap):
+        """Interpreter shutdown as the script can see it, while fds 0-2 are still its own."""
+        threads, handler_ids = snap
+        mods = sys.modules
+        stdlib = 'concurrent.futures' in mods or 'multiprocessing' in mods
+        for step, args in ((stdlib and stdlib_exit_hooks, ('threads',)),
+                           (threading.active_count() > 1 and join_new_threads, (threads,)),
+                           (run_atexit, ()), (stdlib and stdlib_exit_hooks, ('atexit',)),
+                           ('logging' in mods and self.logging.close_new_handlers,
+                            (handler_ids,))):
+            try:
+                if step:
+                    step(*args)
+            except BaseException:
+                log('shutdown step: ' + describe_exc())
+        if not flush_std() and status == 0 and PY3:
+            status = 120   # what Python 3 exits with when flushing stdout fails
+        # Module teardown. Like the interpreter, put the original std streams back first,
+        # so that a script's own replacement (open(1, 'w', encoding=...) owns fd 1) is
+        # closed now and not while a later request uses fd 1; then __main__'s globals.
+        replaced = (sys.stdin, sys.stdout, sys.stderr) != self.streams
+        sys.stdin, sys.stdout, sys.stderr = self.streams
+        main_mod.__dict__.clear()
+        if replaced and PYPY:
+            gc.collect()   # no reference counting: close the replaced streams now
+        flush_std()
+        return status
+
+    def close_request_fds(self):
+        """Close the worker's ends of the request's fds 0-2: the pipes can reach EOF."""
+        for stream in self.streams:
+            try:
+                stream.close() if stream in self.owned else stream.flush()
+            except Exception:
+                pass
+        self.streams = self.owned = ()
+        for fd in (0, 1, 2):
+            os.dup2(self.devnull, fd)
+
+    def script_exit(self, n):
+        """os._exit while a script runs: deliver what is already written, then really exit."""
+        if not isinstance(n, INT_TYPES):
+            return REAL_EXIT(n)   # raises the interpreter's own TypeError
+        if os.getpid() == self.pid:
+            try:
+                if not PY3:   # drop the stdio buffers (never flush them), close their dups
+                    for stream in self.owned:
+                        if stream.fileno() > 2:
+                            os.close(stream.fileno())
+                for fd in (0, 1, 2):
+                    os.dup2(self.devnull, fd)
+                # No END_REQUEST: the server must not hand this dying worker the next
+                # request. The connection closing (our exit) ends the response instead,
+                # exactly as a CGI process's exit does.
+                self.pump.finish(b'', 1.0)
+            except BaseException:
+                pass
+        REAL_EXIT(n)
+
+    def fork_py2(self):
+        return self.forked_py2(REAL_FORK())
+
+    def forkpty_py2(self):
+        pid, fd = REAL_FORKPTY()
+        return self.forked_py2(pid), fd
+
+    def forked_py2(self, pid):
+        if pid == 0:
+            self.after_fork_child()
+        else:
+            self.after_fork_parent()
+        return pid
+
+    def after_fork_parent(self):
+        self.forked = True   # there may be children to reap
+
+    def after_fork_child(self):
+        """In a child the script forked: never touch the worker's sockets or its log."""
+        global _log_fd
+        if os.getpid() != self.pid:
+            fds = [self.listen.fileno(), _log_fd] + self.pump.fds()
+            if self.conn is not None:
+                fds.append(self.conn.sock.fileno())
+            _log_fd = -1
+            for fd in fds:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+
+    # -- undoing the request ----------------------------------------------------------
+    def restore(self):
+        try:
+            os._exit = REAL_EXIT
+            if not PY3:
+                os.fork, os.forkpty = REAL_FORK, REAL_FORKPTY
+            self.state.restore_signals()
+            sys.modules['__main__'] = self.state.main
+            self.modules.after_request()
+            self.logging.restore()
+            self.state.restore()
+            self.reap_children()
+            if not PY3:
+                sys.exc_clear()
+        except BaseException:
+            log('restore: ' + describe_exc())
+
+    def reap_children(self):
+        """Children the script did not wait for would stay zombies of the worker. Only
+        looked for after a fork or with Popen objects left over: waitpid's ECHILD costs."""
+        subprocess = sys.modules.get('subprocess')
+        if subprocess is not None and getattr(subprocess, '_active', None):
+            subprocess._cleanup()
+        try:
+            while self.forked and os.waitpid(-1, os.WNOHANG)[0]:
+                pass   # 0: children left, still running -- looked at again next time
+        except OSError:   # ECHILD: none left
+            self.forked = False
+
+
+# --- start-up ------------------------------------------------------------------------------
+def adopt_listener(fd):
+    if PY3:
+        return socket.socket(fileno=fd)
+    # fromfd dups the fd into a raw C socket whose makefile() would dup it once more into an
+    # inheritable stdio FILE; the Python wrapper's makefile() uses recv() instead.
+    sock = socket.socket(_sock=socket.fromfd(fd, socket.AF_UNIX, socket.SOCK_STREAM))
+    os.close(fd)
+    cloexec(sock.fileno())
+    return sock
+
+
+def bind_listener(path):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    sock.bind(path)
+    sock.listen(16)
+    cloexec(sock.fileno())
+    return sock
+
+
+def startup(argv):
+    """Keep the listening socket and the log at high close-on-exec fds, then point fds 0-2
+    at /dev/null: between requests nothing may reach the server's log or a pipe."""
+    global _log_fd
+    _log_fd = move_high(2)
+    listen_fd = -1 if '--bind' in argv else move_high(0)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        if fd != null:
+            os.dup2(null, fd)
+    devnull = move_high(null)
+    if null > 2:
+        os.close(null)
+    if listen_fd < 0:
+        listen = bind_listener(argv[argv.index('--bind') + 1])
+    else:
+        listen = adopt_listener(listen_fd)
+    # Exit handlers registered while the worker started must not run after each request.
+    if PY3:
+        atexit._clear()
+    else:
+        del atexit._exithandlers[:]
+    return Worker(listen, devnull)
+
+
+def main(argv):
+    try:
+        worker = startup(argv)
+    except Exception:
+        log('start-up failed: ' + describe_exc())
+        return 2
+    log('ready: Python %s, pid %d' % (sys.version.split()[0], os.getpid()))
+    worker.serve_forever()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
