@@ -50,6 +50,25 @@ internal sealed partial class ScriptErrorLog
         }
     }
 
+    /// <summary>Logs everything that arrives on a stderr socket until it closes.</summary>
+    public async Task ReadToEndAsync(System.Net.Sockets.Socket socket)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            int n;
+            while ((n = await socket.ReceiveAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                Write(buffer.AsSpan(0, n));
+            }
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // The other end vanished: what arrived is logged, nothing more is coming.
+        }
+        Complete();
+    }
+
     /// <summary>Logs what is left of an unterminated last line.</summary>
     public void Complete()
     {

@@ -117,7 +117,7 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
             // Body and output flow at the same time: a script that writes before it reads
             // its body never deadlocks (Apache's mod_cgi does, and truncates the body).
             _stdinPump = invocation.HasBodyToSend() ? PumpStdinAsync(invocation.Body) : CloseStdin();
-            _stderrPump = PumpStderrAsync(invocation.Stderr);
+            _stderrPump = invocation.Stderr.ReadToEndAsync(stderr);
         }
 
         public override PipeReader Output { get; }
@@ -198,23 +198,6 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
             {
                 System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             }
-        }
-
-        private async Task PumpStderrAsync(ScriptErrorLog log)
-        {
-            var buffer = new byte[4096];
-            try
-            {
-                int n;
-                while ((n = await _stderr.ReceiveAsync(buffer).ConfigureAwait(false)) > 0)
-                {
-                    log.Write(buffer.AsSpan(0, n));
-                }
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-            }
-            log.Complete();
         }
     }
 }

@@ -113,20 +113,7 @@ internal sealed partial class PythonWorker : IAsyncDisposable
 
     private async Task PumpLogAsync()
     {
-        var buffer = new byte[4096];
-        var lines = Pipeline.ScriptErrorLog.ForWorker(_logger, Pid);
-        try
-        {
-            int n;
-            while ((n = await _log.ReceiveAsync(buffer).ConfigureAwait(false)) > 0)
-            {
-                lines.Write(buffer.AsSpan(0, n));
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-        }
-        lines.Complete();
+        await Pipeline.ScriptErrorLog.ForWorker(_logger, Pid).ReadToEndAsync(_log).ConfigureAwait(false);
         _log.Dispose();
     }
 
