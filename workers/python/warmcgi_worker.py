@@ -33,12 +33,12 @@ A request
   switch (those cost more than all the rest here); a helper thread takes over the pipes of
   a request still running after 10 ms and streams them (first bytes go out while the script
   runs; 50 MB go through in bounded memory). os._exit() in a script delivers what is
-  already written, sends END_REQUEST and really exits: the server replaces the worker.
+  already written and really exits without END_REQUEST: the closed connection ends the
+  response, and the server replaces the worker.
 """
 from __future__ import absolute_import, division, print_function
 
 import warnings
-FRESH_WARNING_FILTERS = list(warnings.filters)   # before the worker's own imports add any
 
 import atexit
 import binascii
@@ -54,6 +54,11 @@ import struct
 import sys
 import threading
 import time
+
+# The filters of a fresh interpreter that has imported what stays resident here: Python
+# 2.7's threading adds one at import, and a script that imports logging or decimal (which
+# import threading) sees it under CGI too.
+FRESH_WARNING_FILTERS = list(warnings.filters)
 
 PY3 = sys.version_info[0] >= 3
 PYPY = hasattr(sys, 'pypy_version_info')
@@ -596,6 +601,31 @@ def isindex_args(query):
     if not query or b'=' in query:
         return []
     return [fsdecode(unquote_bytes(word)) for word in query.split(b'+')]
+
+
+def coerced_locale():
+    """PEP 538: CPython 3.7+ started in the C locale exports LC_CTYPE=C.UTF-8, so a script
+    started by a CGI server without a locale sees it in os.environ, and so do its children.
+    The worker was started that way too: the value it got is the one to give scripts.
+    (Request params, like os.environ's storage, are bytes on Python 3.)"""
+    if not PY3:
+        return None
+    env = os.environb
+    if b'LC_CTYPE' in env and not env.get(b'LC_ALL') and env.get(b'LANG', b'C') in (b'', b'C', b'POSIX'):
+        return env[b'LC_CTYPE']
+    return None
+
+
+COERCED_LC_CTYPE = coerced_locale()
+
+
+def with_interpreter_additions(params):
+    """What a fresh interpreter would add to a CGI environment of exactly these params."""
+    if (COERCED_LC_CTYPE is not None and b'LC_ALL' not in params and b'LC_CTYPE' not in params
+            and params.get(b'LANG', b'C') in (b'', b'C', b'POSIX')):
+        params = dict(params)
+        params[b'LC_CTYPE'] = COERCED_LC_CTYPE
+    return params
 
 
 def set_environ(params):
@@ -1200,7 +1230,7 @@ class Worker(object):
         params = decode_pairs(b''.join(req.params))
         script = fsdecode(params.get(b'SCRIPT_FILENAME', b''))
         entry, error = self.load_script(script)
-        set_environ(params)
+        set_environ(with_interpreter_additions(params))
         if params.get(b'TZ') != self.last_tz:
             self.last_tz = params.get(b'TZ')
             time.tzset()

@@ -40,12 +40,21 @@ internal static class PythonInterpreter
             {
                 return null;
             }
-            string program = words[0];
-            if (Path.GetFileName(program) == "env")
+            int at = 0;
+            if (Path.GetFileName(words[0]) == "env")
             {
-                program = words.Skip(1).FirstOrDefault(w => !w.StartsWith('-')) ?? "";
+                at = Array.FindIndex(words, 1, w => !w.StartsWith('-'));
+                if (at < 0)
+                {
+                    return null;
+                }
             }
-            return IsPythonName(Path.GetFileName(program)) ? Locate(program) : null;
+            string program = words[at];
+            // Interpreter options change how the whole interpreter runs (-O, -S, -E, -B...):
+            // a resident worker cannot honour them per script, so such scripts stay cold.
+            // -u only changes stdout buffering, which the worker applies per request.
+            bool plainOptions = words.Skip(at + 1).All(w => w == "-u");
+            return plainOptions && IsPythonName(Path.GetFileName(program)) ? Locate(program) : null;
         }
         if (!target.ScriptFilename.EndsWith(".py", StringComparison.OrdinalIgnoreCase))
         {

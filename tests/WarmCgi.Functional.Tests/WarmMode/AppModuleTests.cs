@@ -1,0 +1,58 @@
+using WarmCgi.Functional.Infrastructure;
+
+namespace WarmCgi.Functional.WarmMode;
+
+/// <summary>The app's own modules are imported afresh per request; an edited script or module is live on the next request.</summary>
+public sealed class AppModuleTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+{
+    private readonly HttpClient _client = fixture.Client;
+    private readonly ScriptSite _site = fixture.Site;
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_module_beside_the_script_is_imported_afresh_by_every_request(string python)
+    {
+        var runs = await _client.RunTimesAsync(3, $"/warm/{python}/uses_app.py");
+
+        ScriptRuns.AssertSameWorker(runs);
+        Assert.All(runs, run => Assert.Equal("1", run["hits"]));
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task An_edited_app_module_is_live_on_the_next_request(string python)
+    {
+        string module = Path.Combine(_site["warm"], python, "appmod.py");
+        var before = await _client.RunAsync($"/warm/{python}/uses_app.py");
+
+        await ScriptFiles.RewriteAsync(module, (await File.ReadAllTextAsync(module).Within()).Replace("first version", "second version", StringComparison.Ordinal));
+        var after = await _client.RunAsync($"/warm/{python}/uses_app.py");
+
+        Assert.Equal("first version", before["value"]);
+        Assert.Equal("second version", after["value"]);
+        ScriptRuns.AssertSameWorker([before, after]);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task An_edited_script_is_live_on_the_next_request(string python)
+    {
+        string folder = Path.Combine(_site["warm"], python);
+        string shebang = File.ReadLines(Path.Combine(folder, "pid.py")).First();
+        string script = Path.Combine(folder, "edited.py");
+        string Version(int n) => $"{shebang}\nimport os, sys\nsys.stdout.write('Content-Type: text/plain\\nX-Worker-Pid: %d\\n\\nversion {n}\\n' % os.getpid())\n";
+
+        await ScriptFiles.RewriteAsync(script, Version(1));
+        File.SetUnixFileMode(script, File.GetUnixFileMode(Path.Combine(folder, "pid.py")));
+        var first = await _client.RunAsync($"/warm/{python}/edited.py");
+        await ScriptFiles.RewriteAsync(script, Version(2));
+        var second = await _client.RunAsync($"/warm/{python}/edited.py");
+
+        Assert.Equal("version 1\n", first.Text);
+        Assert.Equal("version 2\n", second.Text);
+        ScriptRuns.AssertSameWorker([first, second]);
+    }
+}

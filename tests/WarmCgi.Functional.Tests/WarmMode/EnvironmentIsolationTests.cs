@@ -1,0 +1,47 @@
+namespace WarmCgi.Functional.WarmMode;
+
+/// <summary>os.environ (and the environment children inherit) holds exactly the request's variables.</summary>
+public sealed class EnvironmentIsolationTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+{
+    private readonly HttpClient _client = fixture.Client;
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_cookie_or_variable_of_one_request_is_never_in_the_next_one_s_environment(string python)
+    {
+        var first = await _client.RunAsync($"/warm/{python}/environ.py?first", cookie: "session=one");
+        var second = await _client.RunAsync($"/warm/{python}/environ.py?second");
+        var third = await _client.RunAsync($"/warm/{python}/environ.py?third", cookie: "session=three");
+
+        ScriptRuns.AssertSameWorker([first, second, third]);
+        Assert.Equal("session=one", first["cookie"]);
+        Assert.Equal("no cookie", second["cookie"]);
+        Assert.Equal("session=three", third["cookie"]);
+        Assert.Equal("second", second["query"]);
+        Assert.All(new[] { first, second, third }, run => Assert.Equal("unset", run["leftover"]));
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_child_process_inherits_exactly_the_request_s_variables(string python)
+    {
+        await _client.RunAsync($"/warm/{python}/environ.py?earlier", cookie: "session=earlier");
+
+        var run = await _client.RunAsync($"/warm/{python}/environ.py?later");
+
+        Assert.Equal("later|no cookie|unset", run["child"]);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task Os_environ_has_the_same_variable_names_as_in_a_CGI_process(string python)
+    {
+        var cold = await _client.RunAsync($"/cold/{python}/environ.py?names", cookie: "session=1");
+        var warm = await _client.RunAsync($"/warm/{python}/environ.py?names", cookie: "session=1");
+
+        Assert.Equal(cold["names"], warm["names"]);
+    }
+}

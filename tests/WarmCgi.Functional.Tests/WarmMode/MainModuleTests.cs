@@ -1,0 +1,53 @@
+using WarmCgi.Functional.Infrastructure;
+
+namespace WarmCgi.Functional.WarmMode;
+
+/// <summary>Every request runs the script as a fresh __main__, with CGI's argv, sys.path[0] and cwd.</summary>
+public sealed class MainModuleTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+{
+    private const string Query = "?hello+big%20world+caf%C3%A9";
+
+    private readonly HttpClient _client = fixture.Client;
+    private readonly ScriptSite _site = fixture.Site;
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task Each_run_in_the_same_worker_gets_a_fresh_main_module_with_its_file_path_and_cwd(string python)
+    {
+        string folder = Path.Combine(_site["warm"], python);
+
+        var runs = await _client.RunTimesAsync(3, $"/warm/{python}/main.py{Query}");
+
+        ScriptRuns.AssertSameWorker(runs);
+        Assert.All(runs, run =>
+        {
+            Assert.Equal(200, run.Status);
+            Assert.Equal("__main__", run["name"]);
+            Assert.Equal("True", run["main module"]);
+            Assert.Equal(Path.Combine(folder, "main.py"), run["file"]);
+            Assert.Equal(folder, run["path0"]);
+            Assert.Equal(folder, run["cwd"]);
+            Assert.Equal("False", run["earlier global"]);
+            Assert.Equal("Point(3, 4)", run["unpickled"]);
+        });
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task Sys_argv_holds_the_script_and_the_ISINDEX_words(string python)
+    {
+        var run = await _client.RunAsync($"/warm/{python}/main.py{Query}");
+
+        Assert.StartsWith($"['{Path.Combine(_site["warm"], python, "main.py")}', 'hello', 'big world', 'caf", run["argv"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task What_the_script_reports_is_byte_for_byte_what_a_CGI_process_reports(string python)
+    {
+        await _client.AssertWarmMatchesColdAsync($"{python}/main.py{Query}");
+    }
+}

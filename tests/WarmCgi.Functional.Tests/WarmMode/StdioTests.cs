@@ -1,0 +1,60 @@
+using WarmCgi.Functional.Infrastructure;
+
+namespace WarmCgi.Functional.WarmMode;
+
+/// <summary>
+/// fds 0-2 are the request's: print, sys.stdout.buffer, os.write(1, ...), a replaced
+/// sys.stdout and child processes write the response in the order, and with the buffering,
+/// of a CGI process. Each script is held against its cold output, byte for byte.
+/// </summary>
+public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+{
+    private readonly HttpClient _client = fixture.Client;
+    private readonly TestServer _server = fixture.Server;
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task Prints_os_write_and_child_processes_come_out_in_the_order_of_a_CGI_process(string python)
+    {
+        var warm = await _client.AssertWarmMatchesColdAsync($"{python}/stdio.py");
+
+        // What was flushed first comes first; the buffered prints come at exit.
+        Assert.StartsWith("print 1\nos.system\nos.write\nsubprocess\n", warm[0].Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("py3", "stdout.buffer")]
+    [InlineData("py2", "stdout.write")]
+    public async Task With_u_on_the_shebang_line_the_output_is_unbuffered(string python, string direct)
+    {
+        var warm = await _client.AssertWarmMatchesColdAsync($"{python}/stdio_unbuffered.py");
+
+        Assert.Equal($"print 1\nos.system\nprint 2\nos.write\n{direct}\nsubprocess\nprint 3\n", warm[0].Text);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_script_that_replaces_sys_stdout_leaves_the_next_request_a_working_stdout(string python)
+    {
+        for (int round = 0; round < 2; round++)
+        {
+            await _client.AssertWarmMatchesColdAsync($"{python}/stdout_wrapped.py", times: 2);
+            await _client.AssertWarmMatchesColdAsync($"{python}/stdout_reopened.py", times: 2);
+            await _client.AssertWarmMatchesColdAsync($"{python}/stdio.py", times: 1);
+        }
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task Stderr_goes_to_the_log_tagged_with_the_script_not_into_the_response(string python)
+    {
+        var run = await _client.RunAsync($"/warm/{python}/stdio.py");
+
+        Assert.DoesNotContain("goes to the log", run.Text, StringComparison.Ordinal);
+        await _server.Logs.WaitForAsync(e => e["Script"] == $"/warm/{python}/stdio.py" && e["Line"] == "stdio.py: this line goes to the log",
+            "the script's stderr line, logged");
+    }
+}

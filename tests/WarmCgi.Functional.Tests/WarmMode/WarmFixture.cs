@@ -1,0 +1,25 @@
+using WarmCgi.Functional.Infrastructure;
+
+namespace WarmCgi.Functional.WarmMode;
+
+/// <summary>
+/// The scripts of warm/ (py3/, py2/ and mixed/) served twice by one server: under /warm in
+/// warm mode and under /cold in cold mode, so that a test can hold a script's warm output
+/// against what a CGI process gives. One worker per interpreter (Warm:MaxWorkers 1): requests
+/// in a row run in the same interpreter, which is what these tests are about.
+/// </summary>
+public class WarmFixture : SiteFixture
+{
+    public override Dictionary<string, string?> Settings()
+    {
+        var settings = TestServer.DefaultSettings(Site);
+        settings["Mappings:1001:Prefix"] = "/warm";
+        settings["Mappings:1001:Path"] = Site["warm"];
+        settings["Mappings:1001:Mode"] = "warm";
+        settings["Mappings:1002:Prefix"] = "/cold";
+        settings["Mappings:1002:Path"] = Site["warm"];
+        settings["Mappings:1002:Mode"] = "cold";
+        settings["Warm:MaxWorkers"] = "1";
+        return settings;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using WarmCgi.Functional.Infrastructure;
+
+namespace WarmCgi.Functional.WarmMode;
+
+public sealed class OneSecondFixture : WarmFixture
+{
+    public override Dictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Timeout"] = "1";
+        return settings;
+    }
+}
+
+/// <summary>A request over its timeout gets a 504, and its worker's whole process group is killed.</summary>
+public sealed class WarmTimeoutTests(OneSecondFixture fixture) : IClassFixture<OneSecondFixture>
+{
+    private readonly HttpClient _client = fixture.Client;
+    private readonly ScriptSite _site = fixture.Site;
+
+    [Fact]
+    public async Task A_script_past_its_timeout_gets_504_and_its_worker_and_the_worker_s_children_are_killed()
+    {
+        var clock = Stopwatch.StartNew();
+        var run = await _client.RunAsync("/warm/py3/sleeper.py?sleeper");
+        var elapsed = clock.Elapsed;
+
+        Assert.Equal(504, run.Status);
+        Assert.True(elapsed >= TimeSpan.FromSeconds(0.9) && elapsed < TimeSpan.FromSeconds(5), $"answered after {elapsed}");
+        int worker = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile("sleeper.pid"), Timeouts.Request));
+        int child = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile("sleeper.child"), Timeouts.Request));
+        await ProcessState.AllGoneAsync([worker, child], Timeouts.ProcessGone);
+
+        var next = await _client.RunAsync("/warm/py3/pid.py");
+        Assert.Equal(200, next.Status);
+        Assert.NotEqual(worker, next.Pid);
+    }
+}

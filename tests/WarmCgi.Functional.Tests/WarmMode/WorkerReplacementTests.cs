@@ -1,0 +1,72 @@
+using WarmCgi.Functional.Infrastructure;
+
+namespace WarmCgi.Functional.WarmMode;
+
+/// <summary>
+/// os._exit and a crash end the request like a CGI process's exit -- what was flushed is
+/// delivered, nothing output is a 502 -- and the worker is replaced: the next request works.
+/// </summary>
+public sealed class WorkerReplacementTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+{
+    private readonly HttpClient _client = fixture.Client;
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task Os_exit_delivers_what_was_flushed_and_the_next_request_gets_a_new_worker(string python)
+    {
+        var cold = await _client.RunAsync($"/cold/{python}/os_exit.py");
+        var exitedPids = new List<int>();
+        // Back to back, as a busy site sends them: the next request comes right after the answer.
+        for (int i = 0; i < 10; i++)
+        {
+            var exited = await _client.RunAsync($"/warm/{python}/os_exit.py");
+            var next = await _client.RunAsync($"/warm/{python}/pid.py");
+
+            ScriptRuns.AssertSameOutput(cold, exited, $"os._exit, round {i}");
+            Assert.Equal("flushed before os._exit\n", exited.Text);
+            Assert.True(next.Status == 200, $"round {i}, the request after os._exit: {next}");
+            Assert.NotEqual(exited.Pid, next.Pid);
+            exitedPids.Add(exited.Pid);
+        }
+        await ProcessState.AllGoneAsync(exitedPids, Timeouts.ProcessGone);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_worker_killed_before_any_output_gives_502_and_the_next_request_works(string python)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            var before = await _client.RunAsync($"/warm/{python}/pid.py");
+            var crashed = await _client.RunAsync($"/warm/{python}/crash.py?silent");
+            var next = await _client.RunAsync($"/warm/{python}/pid.py");
+
+            Assert.Equal(502, crashed.Status);
+            Assert.True(next.Status == 200, $"round {i}, the request after the crash: {next}");
+            Assert.NotEqual(before.Pid, next.Pid);
+            await ProcessState.AllGoneAsync([before.Pid], Timeouts.ProcessGone);
+        }
+    }
+
+    // Known gap (docs/warm-mode.md): the worker itself reads the script's stdout pipe, so
+    // bytes flushed in the instant before a SIGKILL or a segfault die with it. os._exit is
+    // handled (see above); a crash delivers only what the worker had already forwarded.
+    [Theory(Skip = "known limitation of warm mode: output flushed just before a hard crash is lost with the worker")]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_worker_killed_after_flushing_part_of_a_document_delivers_that_part_as_a_CGI_process_does(string python)
+    {
+        var cold = await _client.RunAsync($"/cold/{python}/crash.py?after-output");
+        for (int i = 0; i < 3; i++)
+        {
+            var crashed = await _client.RunAsync($"/warm/{python}/crash.py?after-output");
+            var next = await _client.RunAsync($"/warm/{python}/pid.py");
+
+            ScriptRuns.AssertSameOutput(cold, crashed, $"the crash, round {i}");
+            Assert.Equal("flushed before the crash\n", crashed.Text);
+            Assert.True(next.Status == 200, $"round {i}, the request after the crash: {next}");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+#!/opt/python2.7/bin/python2.7
+# What a fresh CGI process gives a script: its own __main__, __file__, argv with the
+# ISINDEX words, sys.path[0] and cwd = the script's folder. A global set by an earlier run
+# is never seen; an instance of a class defined here pickles.
+import os
+import pickle
+import sys
+
+import __main__
+
+
+class Point:
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+
+earlier = "SET_BY_AN_EARLIER_RUN" in globals()
+SET_BY_AN_EARLIER_RUN = True
+point = pickle.loads(pickle.dumps(Point(3, 4)))
+
+print "Content-Type: text/plain"
+print "X-Worker-Pid: %d" % os.getpid()
+print
+print "name=" + __name__
+print "main module=%s" % (__main__.__dict__ is globals())
+print "file=" + __file__
+print "argv=%r" % (sys.argv,)
+print "path0=" + sys.path[0]
+print "cwd=" + os.getcwd()
+print "earlier global=%s" % earlier
+print "unpickled=%s(%d, %d)" % (point.__class__.__name__, point.x, point.y)

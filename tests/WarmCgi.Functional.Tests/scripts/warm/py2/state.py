@@ -1,0 +1,44 @@
+#!/opt/python2.7/bin/python2.7
+# Reports process-wide state a fresh interpreter starts with, then changes all of it.
+# Run again by the same worker it must report exactly what a fresh CGI process reports.
+import decimal
+import logging
+import os
+import signal
+import socket
+import sys
+
+umask = os.umask(077)   # reading the umask sets it: this is also one of the changes
+
+
+def ignore(signum, frame):
+    pass
+
+
+def silent_hook(*args):
+    pass
+
+
+print "Content-Type: text/plain"
+print "X-Worker-Pid: %d" % os.getpid()
+print
+print "SIGALRM handler=%r" % (signal.getsignal(signal.SIGALRM),)
+print "recursion limit=%d" % sys.getrecursionlimit()
+print "umask=%03o" % umask
+print "socket default timeout=%r" % (socket.getdefaulttimeout(),)
+print "logging root level=%r handlers=%r" % (logging.root.level, logging.root.handlers)
+print "decimal precision=%d" % decimal.getcontext().prec
+print "sys.path=%r" % (sys.path,)
+print "module added to sys.modules=%s" % ("warmcgi_probe" in sys.modules)
+print "WARMCGI_PROBE=%s" % os.environ.get("WARMCGI_PROBE", "unset")
+print "excepthook is the default=%s" % (sys.excepthook is sys.__excepthook__)
+
+signal.signal(signal.SIGALRM, ignore)
+sys.setrecursionlimit(5000)
+socket.setdefaulttimeout(3.5)
+logging.basicConfig(level=logging.DEBUG)
+decimal.getcontext().prec = 5
+sys.path.append("/warmcgi/probe")
+sys.modules["warmcgi_probe"] = type(sys)("warmcgi_probe")
+os.environ["WARMCGI_PROBE"] = "set by an earlier request"
+sys.excepthook = silent_hook

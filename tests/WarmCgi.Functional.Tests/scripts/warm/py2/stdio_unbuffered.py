@@ -1,0 +1,18 @@
+#!/opt/python2.7/bin/python2.7 -u
+# stdio.py with -u on its #! line: unbuffered, so in the order of the calls.
+import os
+import subprocess
+import sys
+
+print "Content-Type: text/plain"
+print "X-Worker-Pid: %d" % os.getpid()
+print
+print "print 1"
+sys.stdout.flush()
+os.system("echo os.system")
+print "print 2"
+os.write(1, "os.write\n")
+sys.stdout.write("stdout.write\n")
+subprocess.call(["echo", "subprocess"])
+print >> sys.stderr, "stdio.py: this line goes to the log"
+print "print 3"

@@ -1,0 +1,8 @@
+#!/usr/bin/python3
+# The body read by a child process: cat copies fd 0 to fd 1.
+import subprocess
+import sys
+
+sys.stdout.write("Content-Type: text/plain\r\n\r\n")
+sys.stdout.flush()
+subprocess.run(["cat"], check=True)

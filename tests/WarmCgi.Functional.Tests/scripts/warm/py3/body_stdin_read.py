@@ -1,0 +1,8 @@
+#!/usr/bin/python3
+# The body read with sys.stdin.read(), echoed.
+import os
+import sys
+
+body = sys.stdin.read(int(os.environ["CONTENT_LENGTH"]))
+sys.stdout.write("Content-Type: text/plain\r\n\r\n")
+sys.stdout.write(body)

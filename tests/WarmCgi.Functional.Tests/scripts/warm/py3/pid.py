@@ -1,0 +1,9 @@
+#!/usr/bin/python3
+# Reports the worker's pid and the Python version.
+import os
+import sys
+
+print("Content-Type: text/plain")
+print("X-Worker-Pid: %d" % os.getpid())
+print()
+print("version=" + sys.version.split()[0])

@@ -1,0 +1,20 @@
+#!/usr/bin/python3
+# Writes through every way a CGI script has -- print, sys.stdout.buffer, os.write(1, ...),
+# os.system, subprocess -- flushing only once: the bytes must come out in the order a CGI
+# process gives them, buffering included.
+import os
+import subprocess
+import sys
+
+print("Content-Type: text/plain")
+print("X-Worker-Pid: %d" % os.getpid())
+print()
+print("print 1")
+sys.stdout.flush()
+os.system("echo os.system")
+print("print 2")
+os.write(1, b"os.write\n")
+sys.stdout.buffer.write(b"stdout.buffer\n")
+subprocess.call(["echo", "subprocess"])
+sys.stderr.write("stdio.py: this line goes to the log\n")
+print("print 3")
