@@ -27,7 +27,11 @@ internal readonly record struct FastCgiEnd(FastCgiOutcome Outcome, int AppStatus
 internal sealed class FastCgiConnection : IAsyncDisposable
 {
     private const ushort RequestId = 1;
+    // Inline schedulers: the reader (the response copy) runs on the thread that received the
+    // record instead of being queued to the thread pool. On a small box every extra hop is a
+    // context switch, and those cost more than the whole request's own work.
     private static readonly PipeOptions OutputPipeOptions = new(
+        readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: 256 * 1024, resumeWriterThreshold: 128 * 1024, useSynchronizationContext: false);
 
     private readonly Socket _socket;
