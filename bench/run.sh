@@ -5,7 +5,7 @@
 #   bench/run.sh                      # default: Apache mod_cgid, lighttpd, uWSGI+wrapper (2 procs)
 #   SERVERS="apache-event-cgid" SCRIPTS="hello sh" DURATION=5 REPS=1 bench/run.sh
 #
-# Everything is on 127.0.0.1 and bounded in time. Results land in the folder peers.sh prints.
+# Everything is on 127.0.0.1 and bounded in time. Results land in the folder printed at the end.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -32,4 +32,7 @@ cd "$shared"
 SERVERS="${SERVERS:-apache-event-cgid lighttpd-cgi uwsgi-wrap-p2}" \
 EXTRA="warmcgi-cold=$COLD_PORT warmcgi-warm=$WARM_PORT" \
 SCRIPTS="${SCRIPTS:-hello heavy post sh}" CONCS="${CONCS:-1 16}" \
-DURATION="${DURATION:-10}" REPS="${REPS:-2}" ./peers.sh all
+DURATION="${DURATION:-10}" REPS="${REPS:-2}" RESULTS="$out/results" ./peers.sh all
+echo
+echo "warmcgi beside the peers (ratios of requests/s, same run):"
+"$here/ratios.py" "$out/results"
