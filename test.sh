@@ -24,4 +24,12 @@ if [ ! -x /opt/python2.7/bin/python2.7 ] && [ -x ../shared/python2/install-pytho
   ../shared/python2/install-python2.7.sh /opt/python2.7 >/dev/null
 fi
 
-dotnet test WarmCgi.slnx -c Release "$@"
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+set +e
+dotnet test WarmCgi.slnx -c Release "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over all test assemblies: "N passed, N failed, N skipped".
+awk -F'[:,]' '/(Passed|Failed)! +- +Failed:/ { f += $2; p += $4; s += $6 }
+  END { if (p + f > 0) printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
