@@ -55,7 +55,9 @@ internal sealed partial class CgiRequestHandler
             await WriteFailureAsync(context, CgiError.BadScriptOutput).ConfigureAwait(false);
             return;
         }
-        bool sendBody = head.Kind != CgiResponseKind.ClientRedirect && !HttpMethods.IsHead(request.Method);
+        // HEAD, 1xx/204/304 and a plain client redirect carry no body: the script's is drained.
+        bool sendBody = head.Kind != CgiResponseKind.ClientRedirect && !HttpMethods.IsHead(request.Method)
+            && head.StatusCode is >= 200 and not 204 and not 304;
         long sent = await CopyBodyAsync(result.Body, sendBody ? context.Response.BodyWriter : null, context.RequestAborted).ConfigureAwait(false);
         context.Features.Set(new ResponseBytesFeature(sent));
         if (!result.TimedOut && !context.RequestAborted.IsCancellationRequested)

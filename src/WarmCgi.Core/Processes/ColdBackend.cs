@@ -45,6 +45,9 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
             WorkingDirectory: Path.GetDirectoryName(target.ScriptFilename)!);
         spec = WithCommandLine(spec, target, CgiEnvironment.IsIndexWords(invocation.Request.QueryString));
 
+        // posix_spawn holds its thread until the child has exec'd: never do that on a socket
+        // thread that other connections' I/O is waiting on.
+        await Task.Yield();
         var (stdin, stdinChild) = Spawner.CreateSocketPair();
         var (stdout, stdoutChild) = Spawner.CreateSocketPair();
         var (stderr, stderrChild) = Spawner.CreateSocketPair();

@@ -46,6 +46,7 @@ internal sealed partial class PythonWorker : IAsyncDisposable
 
     public static async Task<PythonWorker> StartAsync(WorkerSpec spec, int recycleAfter, ILogger logger, CancellationToken cancellationToken)
     {
+        await Task.Yield(); // spawning blocks its thread briefly: not on a socket thread
         var endpoint = new UnixDomainSocketEndPoint($"\0warmcgi-{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}-{Guid.NewGuid():N}");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(endpoint);
