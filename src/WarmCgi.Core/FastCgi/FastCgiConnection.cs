@@ -118,9 +118,10 @@ internal sealed class FastCgiConnection : IAsyncDisposable
             FastCgiCodec.WriteStream(_output, FastCgiRecordType.Stdin, RequestId, []);
             await _output.FlushAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // The application went away; the receive side reports how.
+            // The application or the client went away (an aborted upload cancels the body
+            // read); the receive side reports how, and the worker is not reused.
             IsReusable = false;
         }
     }

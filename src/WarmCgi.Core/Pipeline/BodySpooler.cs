@@ -34,6 +34,11 @@ internal static class BodySpooler
                 await spool.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (OperationCanceledException)
+        {
+            await spool.DisposeAsync().ConfigureAwait(false);
+            return new Spooled(null, total, CgiError.ClientGone);
+        }
         catch (IOException)
         {
             // Kestrel reports a body over its own limit, or a broken chunked encoding, as an IOException.
@@ -46,8 +51,16 @@ internal static class BodySpooler
 
     private static async Task<Stream> MoveToTempFileAsync(MemoryStream memory, CancellationToken cancellationToken)
     {
-        var file = new FileStream(Path.Combine(Path.GetTempPath(), "warmcgi-body-" + Guid.NewGuid().ToString("N")),
-            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        // Mode 0600: an upload (a password, a git push) is nobody else's business.
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), "warmcgi-body-" + Guid.NewGuid().ToString("N")), new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            BufferSize = 64 * 1024,
+            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
         memory.Position = 0;
         await memory.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
         return file;

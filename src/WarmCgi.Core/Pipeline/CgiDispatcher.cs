@@ -76,7 +76,8 @@ public sealed partial class CgiDispatcher
                 length = result.Length;
             }
             var outcome = await RunAsync(request, resolved.Target, body, length, spooled, requestAborted).ConfigureAwait(false);
-            spooled = null; // owned by the result now, or disposed by RunAsync
+            // A successful result owns the spooled body now; a failure leaves it to us.
+            spooled = outcome.Head is null ? spooled : null;
             return outcome;
         }
         finally
@@ -103,7 +104,7 @@ public sealed partial class CgiDispatcher
                 await spooled.DisposeAsync().ConfigureAwait(false);
                 spooled = null;
             }
-            if (redirects + 1 >= _settings.MaxLocalRedirects)
+            if (redirects >= _settings.MaxLocalRedirects)
             {
                 return Fail(request, CgiError.TooManyRedirects, "local redirects exceed the limit (a loop?)");
             }
@@ -175,7 +176,7 @@ public sealed partial class CgiDispatcher
         var execution = start.Execution;
         // Timeout or client gone: kill the script's whole tree. Its output then ends, and
         // whoever is reading it sees why through timedOut / requestAborted.
-        deadline.Token.Register(() => { timedOut = true; execution.Abort(); });
+        var deadlineRegistration = deadline.Token.Register(() => { timedOut = true; execution.Abort(); });
         var abortRegistration = requestAborted.Register(execution.Abort);
 
         var (status, head, error) = await ReadHeadAsync(execution, target).ConfigureAwait(false);
@@ -205,8 +206,8 @@ public sealed partial class CgiDispatcher
         await abortRegistration.DisposeAsync().ConfigureAwait(false);
         // From here the front door streams the body; a client that goes away aborts the copy,
         // and disposing the result kills what is left of the script.
-        requestAborted.Register(execution.Abort);
-        return new Attempt(new CgiResult(head!, execution, deadline, () => timedOut, spooled), null);
+        var bodyAbortRegistration = requestAborted.Register(execution.Abort);
+        return new Attempt(new CgiResult(head!, execution, deadline, [deadlineRegistration, bodyAbortRegistration], () => timedOut, spooled), null);
     }
 
     private static async Task<(CgiParseStatus, CgiResponseHead?, string?)> ReadHeadAsync(CgiExecution execution, ScriptTarget target)

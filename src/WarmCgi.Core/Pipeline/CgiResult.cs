@@ -12,6 +12,7 @@ public sealed class CgiResult : IAsyncDisposable
 {
     private readonly CgiExecution? _execution;
     private readonly CancellationTokenSource? _deadline;
+    private readonly CancellationTokenRegistration[] _registrations = [];
     private readonly Func<bool>? _timedOut;
     private readonly Stream? _spooledBody;
 
@@ -21,8 +22,10 @@ public sealed class CgiResult : IAsyncDisposable
         Reason = reason;
     }
 
-    internal CgiResult(CgiResponseHead head, CgiExecution execution, CancellationTokenSource deadline, Func<bool> timedOut, Stream? spooledBody)
+    internal CgiResult(CgiResponseHead head, CgiExecution execution, CancellationTokenSource deadline,
+        CancellationTokenRegistration[] registrations, Func<bool> timedOut, Stream? spooledBody)
     {
+        _registrations = registrations;
         Head = head;
         _execution = execution;
         _deadline = deadline;
@@ -47,11 +50,17 @@ public sealed class CgiResult : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // First stop the timeout and the client-abort callbacks (waiting for one that is
+        // running): once the script's share ends, its worker may serve someone else.
+        foreach (var registration in _registrations)
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+        }
+        _deadline?.Dispose();
         if (_execution is not null)
         {
             await _execution.DisposeAsync().ConfigureAwait(false);
         }
-        _deadline?.Dispose();
         if (_spooledBody is not null)
         {
             await _spooledBody.DisposeAsync().ConfigureAwait(false);

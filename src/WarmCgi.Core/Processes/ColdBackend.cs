@@ -48,28 +48,31 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
         // posix_spawn holds its thread until the child has exec'd: never do that on a socket
         // thread that other connections' I/O is waiting on.
         await Task.Yield();
-        var (stdin, stdinChild) = Spawner.CreateSocketPair();
-        var (stdout, stdoutChild) = Spawner.CreateSocketPair();
-        var (stderr, stderrChild) = Spawner.CreateSocketPair();
+        var parents = new List<Socket>(3);
+        var children = new List<int>(3);
         int pid;
         try
         {
-            pid = Spawner.Spawn(spec, stdinChild, stdoutChild, stderrChild);
+            foreach (var _ in new[] { 0, 1, 2 })
+            {
+                var (parent, child) = Spawner.CreateSocketPair();
+                parents.Add(parent);
+                children.Add(child);
+            }
+            pid = Spawner.Spawn(spec, children[0], children[1], children[2]);
         }
         catch (SpawnException e)
         {
-            stdin.Dispose();
-            stdout.Dispose();
-            stderr.Dispose();
+            // Out of fds or exec failed: nothing may leak, and the slot comes back.
+            parents.ForEach(p => p.Dispose());
             lease.Dispose();
             return BackendStart.Fail(CgiError.SpawnFailed, e.Message);
         }
         finally
         {
-            LibC.close(stdinChild);
-            LibC.close(stdoutChild);
-            LibC.close(stderrChild);
+            children.ForEach(fd => LibC.close(fd));
         }
+        var (stdin, stdout, stderr) = (parents[0], parents[1], parents[2]);
         return new BackendStart(new ProcessExecution(pid, stdin, stdout, stderr, invocation, lease, _killGrace, _time), CgiError.None, null);
     }
 
@@ -105,7 +108,9 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
         private readonly TimeProvider _time;
         private readonly Task _stdinPump;
         private readonly Task _stderrPump;
+        private readonly CancellationTokenSource _stdinCancel = new();
         private int _aborted;
+        private volatile bool _exited;
 
         public ProcessExecution(int pid, Socket stdin, Socket stdout, Socket stderr, CgiInvocation invocation,
             RateLimitLease lease, TimeSpan killGrace, TimeProvider time)
@@ -128,13 +133,14 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
         public override async Task<ExitStatus> WaitForExitAsync()
         {
             var status = await ChildReaper.WaitForExitAsync(_pid).ConfigureAwait(false);
-            await _stderrPump.ConfigureAwait(false);
+            _exited = true;
             return status;
         }
 
         public override void Abort()
         {
-            if (Interlocked.Exchange(ref _aborted, 1) == 0)
+            // Once the script is reaped its pid may belong to someone else: never signal it.
+            if (!_exited && Interlocked.Exchange(ref _aborted, 1) == 0)
             {
                 _ = ProcessGroup.TerminateAsync(_pid, _killGrace, _time);
             }
@@ -143,6 +149,9 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
         public override async ValueTask DisposeAsync()
         {
             await Output.CompleteAsync().ConfigureAwait(false);
+            // The response is over: stop feeding the body (Kestrel drains what is left itself).
+            await _stdinCancel.CancelAsync().ConfigureAwait(false);
+            await _stdinPump.ConfigureAwait(false);
             _stdin.Dispose();
             // The lease (a --max-processes slot) is held until the process is really gone. A
             // script has almost always exited when its stdout ends, so the request waits a
@@ -160,17 +169,21 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
 
         private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(1);
 
+        /// <summary>
+        /// The slot is the script's own process: it comes back when the script is reaped,
+        /// even if a background child it left keeps stderr open (that is logged until EOF).
+        /// </summary>
         private async Task ReleaseWhenExitedAsync()
         {
             try
             {
                 await WaitForExitAsync().ConfigureAwait(false);
-                await _stdinPump.ConfigureAwait(false);
             }
             finally
             {
-                _stderr.Dispose();
                 _lease.Dispose();
+                _stdinCancel.Dispose();
+                _ = _stderrPump.ContinueWith(_ => _stderr.Dispose(), TaskScheduler.Default);
             }
         }
 
@@ -186,9 +199,10 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
             try
             {
                 int n;
-                while ((n = await body.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+                var token = _stdinCancel.Token;
+                while ((n = await body.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
                 {
-                    await _stdin.SendAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
+                    await _stdin.SendAsync(buffer.AsMemory(0, n), token).ConfigureAwait(false);
                 }
                 _stdin.Shutdown(SocketShutdown.Send);
             }

@@ -71,8 +71,20 @@ internal sealed partial class PythonWorker : IAsyncDisposable
             LibC.close(logChild);
         }
         var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        // The connection waits in the listener's backlog until the worker's accept().
-        await client.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The connection waits in the listener's backlog until the worker's accept().
+            await client.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            // The half-started interpreter must not linger in accept().
+            client.Dispose();
+            log.Dispose();
+            _ = ProcessGroup.TerminateAsync(pid, TimeSpan.FromSeconds(2), TimeProvider.System);
+            _ = ChildReaper.WaitForExitAsync(pid);
+            throw;
+        }
         var worker = new PythonWorker(pid, new FastCgiConnection(client), log, recycleAfter, logger);
         try
         {
@@ -82,7 +94,12 @@ internal sealed partial class PythonWorker : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or FastCgiProtocolException or OperationCanceledException)
         {
+            // Whatever went wrong, the half-started interpreter must not linger.
             await worker.DisposeAsync().ConfigureAwait(false);
+            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw; // the request gave up: not the worker's failure
+            }
             var status = await worker.Exited.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
             throw new WorkerBootException($"{spec.Interpreter} worker did not start ({status}): {e.Message}");
         }

@@ -23,7 +23,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ICgiBackend _cold;
-    private readonly Lazy<string> _workerScript = new(WorkerScript.Extract);
+    private readonly Lazy<string> _workerScript = new(WorkerScript.Extract, LazyThreadSafetyMode.PublicationOnly);
 
     internal WarmBackend(WarmPoolOptions options, CgiEnvironmentSettings environment, TimeSpan killGrace, TimeProvider time, ILoggerFactory loggerFactory, ICgiBackend cold)
     {
@@ -67,6 +67,10 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         {
             await pool.Value.DisposeAsync().ConfigureAwait(false);
         }
+        if (_workerScript.IsValueCreated)
+        {
+            Directory.Delete(Path.GetDirectoryName(_workerScript.Value)!, recursive: true);
+        }
     }
 
     /// <summary>A script running in a worker: its STDOUT records, and the worker back to the pool at the end.</summary>
@@ -99,7 +103,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
 
         public override void Abort()
         {
-            if (Interlocked.Exchange(ref _aborted, 1) == 0)
+            if (Volatile.Read(ref _released) == 0 && Interlocked.Exchange(ref _aborted, 1) == 0)
             {
                 // The worker's process group: the script, its children, and the interpreter,
                 // which is replaced. A connection that timed out is never reused.
@@ -110,10 +114,10 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         public override async ValueTask DisposeAsync()
         {
             await _exchange.Stdout.CompleteAsync().ConfigureAwait(false);
-            var end = await _exchange.End.ConfigureAwait(false);
+            var end = await _exchange.End.ConfigureAwait(false); // never faults: failures are outcomes
+            bool reusable = end.Outcome == FastCgiOutcome.Completed && Volatile.Read(ref _aborted) == 0;
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                bool reusable = end.Outcome == FastCgiOutcome.Completed && Volatile.Read(ref _aborted) == 0;
                 _pool.Release(_worker, reusable);
             }
         }

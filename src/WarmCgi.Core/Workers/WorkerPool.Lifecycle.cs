@@ -27,7 +27,8 @@ internal sealed partial class WorkerPool
             _ = WatchAsync(worker);
             return worker;
         }
-        catch (Exception e) when (e is WorkerBootException or Processes.SpawnException or System.Net.Sockets.SocketException or OperationCanceledException or TimeoutException)
+        catch (Exception e) when (e is WorkerBootException or Processes.SpawnException or System.Net.Sockets.SocketException
+                                   or OperationCanceledException or TimeoutException or IOException or UnauthorizedAccessException)
         {
             lock (_lock)
             {

@@ -107,7 +107,7 @@ internal sealed partial class WorkerPool : IAsyncDisposable
         {
             if (recycle || _disposed)
             {
-                Retire(worker, reusable ? "served its quota" : "failed or timed out");
+                Retire(worker, !reusable ? "failed or timed out" : !worker.IsAlive || !worker.Connection.IsReusable ? "dead or broken" : "served its quota");
                 startReplacement = _waiters.Count > 0 && !_disposed;
                 if (startReplacement)
                 {

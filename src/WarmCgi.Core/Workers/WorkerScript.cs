@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 namespace WarmCgi.Workers;
 
 /// <summary>
-/// warmcgi_worker.py ships inside the assembly and is written out once, to a file named by
-/// its hash: several server versions on one machine never run each other's worker.
+/// warmcgi_worker.py ships inside the assembly and is written out once per server process;
+/// its name carries its hash, so a log line tells which worker version ran.
 /// </summary>
 internal static class WorkerScript
 {
@@ -19,19 +19,18 @@ internal static class WorkerScript
         return memory.ToArray();
     }
 
+    /// <summary>
+    /// Writes the worker into a fresh private directory (mode 0700, made by
+    /// CreateTempSubdirectory): a predictable path in a shared /tmp would let another local
+    /// user plant a worker of their own.
+    /// </summary>
     public static string Extract()
     {
         byte[] content = Read();
         string hash = Convert.ToHexStringLower(SHA256.HashData(content))[..16];
-        string dir = Path.Combine(Path.GetTempPath(), $"warmcgi-{Environment.UserName}");
-        Directory.CreateDirectory(dir);
-        string path = Path.Combine(dir, $"warmcgi_worker-{hash}.py");
-        if (!File.Exists(path))
-        {
-            string temp = path + "." + Environment.ProcessId;
-            File.WriteAllBytes(temp, content);
-            File.Move(temp, path, overwrite: true);
-        }
+        var dir = Directory.CreateTempSubdirectory("warmcgi-");
+        string path = Path.Combine(dir.FullName, $"warmcgi_worker-{hash}.py");
+        File.WriteAllBytes(path, content);
         return path;
     }
 }
