@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using WarmCgi.Cgi;
-using WarmCgi.Processes;
 using WarmCgi.Routing;
 
 namespace WarmCgi.Pipeline;
@@ -26,9 +25,6 @@ internal abstract class CgiExecution : IAsyncDisposable
 {
     /// <summary>The script's raw stdout: CGI headers, a blank line, the body.</summary>
     public abstract PipeReader Output { get; }
-
-    /// <summary>Completes when the script has ended, with its exit status.</summary>
-    public abstract Task<ExitStatus> WaitForExitAsync();
 
     /// <summary>Stops the script and its whole process tree (timeout, client gone, bad output).</summary>
     public abstract void Abort();

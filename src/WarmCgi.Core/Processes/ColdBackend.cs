@@ -130,7 +130,7 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
 
         public override PipeReader Output { get; }
 
-        public override async Task<ExitStatus> WaitForExitAsync()
+        private async Task<ExitStatus> WaitForExitAsync()
         {
             var status = await ChildReaper.WaitForExitAsync(_pid).ConfigureAwait(false);
             _exited = true;

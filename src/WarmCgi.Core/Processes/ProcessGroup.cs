@@ -17,8 +17,6 @@ internal static class ProcessGroup
         Signal(pid, LibC.SIGKILL);
     }
 
-    public static void Kill(int pid) => Signal(pid, LibC.SIGKILL);
-
     /// <summary>False once nothing of the group is left.</summary>
     private static bool Signal(int pid, int signal) => LibC.kill(-pid, signal) == 0;
 }

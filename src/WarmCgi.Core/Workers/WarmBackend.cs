@@ -5,7 +5,6 @@ using WarmCgi.Cgi;
 using WarmCgi.Configuration;
 using WarmCgi.FastCgi;
 using WarmCgi.Pipeline;
-using WarmCgi.Processes;
 
 namespace WarmCgi.Workers;
 
@@ -94,12 +93,6 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         }
 
         public override PipeReader Output => _exchange.Stdout;
-
-        public override async Task<ExitStatus> WaitForExitAsync()
-        {
-            var end = await _exchange.End.ConfigureAwait(false);
-            return end.Outcome == FastCgiOutcome.Completed ? new ExitStatus(end.AppStatus, 0) : await _worker.Exited.ConfigureAwait(false);
-        }
 
         public override void Abort()
         {
