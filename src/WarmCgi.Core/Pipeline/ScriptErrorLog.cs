@@ -17,18 +17,16 @@ internal sealed partial class ScriptErrorLog
     private readonly List<byte> _partial = [];
     private readonly bool _fromWorker;
 
-    public ScriptErrorLog(ILogger logger, string script, string requestId)
+    public ScriptErrorLog(ILogger logger, string script, string requestId, bool fromWorker = false)
     {
         _logger = logger;
         _script = script;
         _requestId = requestId;
+        _fromWorker = fromWorker;
     }
 
     /// <summary>A resident worker's own messages (not a script's): logged as information.</summary>
     public static ScriptErrorLog ForWorker(ILogger logger, int pid) => new(logger, "worker " + pid, "-", fromWorker: true);
-
-    private ScriptErrorLog(ILogger logger, string script, string requestId, bool fromWorker)
-        : this(logger, script, requestId) => _fromWorker = fromWorker;
 
     public void Write(ReadOnlySpan<byte> data)
     {

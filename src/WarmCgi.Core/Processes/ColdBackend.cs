@@ -53,7 +53,7 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
         int pid;
         try
         {
-            foreach (var _ in new[] { 0, 1, 2 })
+            for (int fd = 0; fd < 3; fd++)
             {
                 var (parent, child) = Spawner.CreateSocketPair();
                 parents.Add(parent);

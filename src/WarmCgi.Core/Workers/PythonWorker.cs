@@ -137,10 +137,10 @@ internal sealed partial class PythonWorker : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Interlocked.Exchange(ref _stopping, 1);
         await Connection.DisposeAsync().ConfigureAwait(false);
-        // SIGTERM and, a moment later, SIGKILL: a worker never outlives its pool.
-        _ = ProcessGroup.TerminateAsync(Pid, TimeSpan.FromSeconds(2), TimeProvider.System);
+        // A worker never outlives its pool. Kill is idempotent: a worker the pool already
+        // killed (with its own grace) is not signalled twice.
+        Kill(TimeSpan.FromSeconds(2), TimeProvider.System);
     }
 }
 
