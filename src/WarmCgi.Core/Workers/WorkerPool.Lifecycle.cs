@@ -56,20 +56,7 @@ internal sealed partial class WorkerPool
         var worker = await StartWorkerAsync(CancellationToken.None).ConfigureAwait(false);
         if (worker is not null)
         {
-            AddIdle(worker);
-        }
-    }
-
-    /// <summary>A new worker goes to the first waiter, else to the idle stack.</summary>
-    private void AddIdle(PythonWorker worker)
-    {
-        lock (_lock)
-        {
-            if (!HandToWaiterLocked(worker))
-            {
-                worker.IdleSinceTicks = _time.GetTimestamp();
-                _idle.Push(worker);
-            }
+            MakeAvailable(worker);
         }
     }
 
@@ -78,20 +65,22 @@ internal sealed partial class WorkerPool
         var worker = await StartWorkerAsync(CancellationToken.None).ConfigureAwait(false);
         if (worker is not null)
         {
-            AddIdle(worker);
+            MakeAvailable(worker);
             return;
         }
         // The start failed: the waiters would otherwise wait for nothing.
+        TaskCompletionSource<PythonWorker?>[] waiters = [];
         lock (_lock)
         {
             if (BootBlocked || _all.Count == 0)
             {
-                foreach (var waiter in _waiters)
-                {
-                    waiter.TrySetResult(null);
-                }
+                waiters = [.. _waiters];
                 _waiters.Clear();
             }
+        }
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetResult(null);
         }
     }
 

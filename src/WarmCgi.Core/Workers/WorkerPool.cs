@@ -14,6 +14,7 @@ namespace WarmCgi.Workers;
 internal sealed partial class WorkerPool : IAsyncDisposable
 {
     private const int BootFailuresBeforeBackoff = 3;
+    private const int MaxInlineHandOvers = 4;
     private static readonly TimeSpan BootBackoff = TimeSpan.FromSeconds(10);
 
     private readonly WorkerSpec _spec;
@@ -67,7 +68,8 @@ internal sealed partial class WorkerPool : IAsyncDisposable
             }
             else if (_waiters.Count < _options.QueueLimit)
             {
-                waiter = new TaskCompletionSource<PythonWorker?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                // Completed outside the lock, and its continuation runs inline (see MakeAvailable).
+                waiter = new TaskCompletionSource<PythonWorker?>();
                 _waiters.AddLast(waiter);
             }
             else
@@ -102,27 +104,90 @@ internal sealed partial class WorkerPool : IAsyncDisposable
         worker.RequestsServed++;
         bool recycle = !reusable || !worker.IsAlive || !worker.Connection.IsReusable
             || (_options.MaxRequests > 0 && worker.RequestsServed >= worker.RecycleAfter);
-        bool startReplacement = false;
+        if (!recycle)
+        {
+            MakeAvailable(worker);
+            return;
+        }
+        bool startReplacement;
         lock (_lock)
         {
-            if (recycle || _disposed)
+            Retire(worker, !reusable ? "failed or timed out" : !worker.IsAlive || !worker.Connection.IsReusable ? "dead or broken" : "served its quota");
+            startReplacement = _waiters.Count > 0 && !_disposed;
+            if (startReplacement)
             {
-                Retire(worker, !reusable ? "failed or timed out" : !worker.IsAlive || !worker.Connection.IsReusable ? "dead or broken" : "served its quota");
-                startReplacement = _waiters.Count > 0 && !_disposed;
-                if (startReplacement)
-                {
-                    _starting++;
-                }
-            }
-            else if (!HandToWaiterLocked(worker))
-            {
-                worker.IdleSinceTicks = _time.GetTimestamp();
-                _idle.Push(worker);
+                _starting++;
             }
         }
         if (startReplacement)
         {
             _ = StartForWaiterAsync();
+        }
+    }
+
+    /// <summary>
+    /// A ready worker goes to the longest waiting request, else to the idle stack. The waiter
+    /// resumes right here, on the thread that freed the worker (no thread-pool hop: under load
+    /// a hop per request cost more than the server's own work), outside the lock.
+    /// </summary>
+    private void MakeAvailable(PythonWorker worker)
+    {
+        while (true)
+        {
+            TaskCompletionSource<PythonWorker?>? next;
+            lock (_lock)
+            {
+                if (_disposed)
+                {
+                    Retire(worker, "pool stopped");
+                    return;
+                }
+                if (_waiters.First is null)
+                {
+                    worker.IdleSinceTicks = _time.GetTimestamp();
+                    _idle.Push(worker);
+                    return;
+                }
+                next = _waiters.First.Value;
+                _waiters.RemoveFirst();
+            }
+            if (HandOver(next, worker))
+            {
+                return;
+            }
+            // That request gave up in the meantime: try the next one.
+        }
+    }
+
+    [ThreadStatic]
+    private static int t_handOverDepth;
+
+    /// <summary>
+    /// Resumes a waiter inline; false when it gave up meanwhile. A resumed request that ends at
+    /// once (it failed, and frees the worker again) would resume the next one deeper in this
+    /// stack: past a few levels the hand-over goes through the thread pool instead.
+    /// </summary>
+    private bool HandOver(TaskCompletionSource<PythonWorker?> waiter, PythonWorker worker)
+    {
+        if (t_handOverDepth >= MaxInlineHandOvers)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static state =>
+            {
+                if (!state.waiter.TrySetResult(state.worker))
+                {
+                    state.pool.MakeAvailable(state.worker);
+                }
+            }, (pool: this, waiter, worker), preferLocal: false);
+            return true;
+        }
+        t_handOverDepth++;
+        try
+        {
+            return waiter.TrySetResult(worker);
+        }
+        finally
+        {
+            t_handOverDepth--;
         }
     }
 
@@ -137,19 +202,6 @@ internal sealed partial class WorkerPool : IAsyncDisposable
                 return true;
             }
             Retire(worker, "found dead while idle");
-        }
-        return false;
-    }
-
-    private bool HandToWaiterLocked(PythonWorker worker)
-    {
-        while (_waiters.First is { } first)
-        {
-            _waiters.RemoveFirst();
-            if (first.Value.TrySetResult(worker))
-            {
-                return true;
-            }
         }
         return false;
     }
@@ -177,17 +229,19 @@ internal sealed partial class WorkerPool : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         PythonWorker[] workers;
+        TaskCompletionSource<PythonWorker?>[] waiters;
         lock (_lock)
         {
             _disposed = true;
             workers = [.. _all];
             _all.Clear();
             _idle.Clear();
-            foreach (var waiter in _waiters)
-            {
-                waiter.TrySetResult(null);
-            }
+            waiters = [.. _waiters];
             _waiters.Clear();
+        }
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetResult(null);
         }
         await _upkeep.DisposeAsync().ConfigureAwait(false);
         foreach (var worker in workers)
