@@ -90,6 +90,7 @@ GET_VALUES_ANSWERS = ((b'FCGI_MAX_CONNS', b'1'), (b'FCGI_MAX_REQS', b'1'),
                       (b'FCGI_MPXS_CONNS', b'0'))
 
 PIPE_BODY_MAX = 64 * 1024   # a body up to this size fits a pipe's buffer
+RECV_SIZE = 256 * 1024      # a receive takes several STDIN records of a body at once
 HIGH_FD = 64                # the worker's own fds live at or above this number
 GC_EVERY = 1000             # a full garbage collection every N requests, not per request
 CODE_CACHE_MAX = 1000
@@ -135,16 +136,18 @@ def move_high(fd):
 
 
 def new_pipe():
-    """A close-on-exec pipe never on fds 0-2 (a script may have left one of them closed)."""
+    """A close-on-exec pipe never on fds 0-2 (a script may have left one of them closed),
+    whose read end does not block: the worker reads it; the script writes the other end."""
     fds = os.pipe()
     if min(fds) <= 2:
         moved = [move_high(fd) for fd in fds]
         for fd in fds:
             os.close(fd)
-        return moved
-    if not PY3:
+        fds = moved
+    elif not PY3:
         for fd in fds:
             cloexec(fd)
+    fcntl.fcntl(fds[0], fcntl.F_SETFL, os.O_NONBLOCK)   # a fresh read end has no other flag
     return fds
 
 
@@ -266,26 +269,37 @@ def encode_pair(name, value):
 
 
 class Connection(object):
-    """An accepted connection: a record reader, and a lock so that the records of the
+    """An accepted connection: a record reader over one receive buffer (the records of a
+    request without a body arrive in a single recv), and a lock so that the records of the
     pump thread and of the main thread never interleave."""
 
     def __init__(self, sock):
-        self.sock, self.rfile = sock, sock.makefile('rb')
+        self.sock, self.buf, self.pos = sock, b'', 0
+        # Received into one buffer for good: recv(n) would map and unmap n bytes each time.
+        self.rbuf = bytearray(RECV_SIZE)
+        self.rview = memoryview(self.rbuf)
+        self.recv_into = sock.recv_into if PY3 else (lambda b: retry(sock.recv_into, b))
         self.lock = threading.Lock()
         self.broken = False
 
     def read_record(self):
-        head = self.rfile.read(8)
-        if len(head) < 8:
-            return None
-        version, rtype, reqid, clen, plen = HEADER.unpack(head)
-        if version != 1:
-            log('FastCGI version %d record: closing the connection' % version)
-            return None
-        body = self.rfile.read(clen + plen) if clen + plen else b''
-        if len(body) < clen + plen:
-            return None
-        return rtype, reqid, (body[:clen] if plen else body)
+        """(type, request id, content), or None once the connection ends."""
+        buf, pos = self.buf, self.pos
+        while True:
+            if len(buf) - pos >= 8:
+                version, rtype, reqid, clen, plen = HEADER.unpack_from(buf, pos)
+                if version != 1:
+                    log('FastCGI version %d record: closing the connection' % version)
+                    return None
+                end = pos + 8 + clen + plen
+                if end <= len(buf):
+                    self.pos = end
+                    return rtype, reqid, buf[pos + 8:pos + 8 + clen]
+            n = self.recv_into(self.rbuf)
+            if not n:
+                return None
+            buf, pos = buf[pos:] + self.rview[:n].tobytes(), 0   # what is left is less than a record
+            self.buf, self.pos = buf, pos
 
     def send(self, data, timeout=None):
         if acquire(self.lock, timeout):
@@ -298,25 +312,30 @@ class Connection(object):
                 self.lock.release()
 
     def close(self):
-        for obj in (self.rfile, self.sock):
-            try:
-                obj.close()
-            except Exception:
-                pass
+        try:
+            self.sock.close()
+        except Exception:
+            pass
 
 
 # --- the script's output -------------------------------------------------------------------
 class Job(object):
-    """One request's output pipes ({read fd: record type}) and who drains them."""
-    __slots__ = ('conn', 'reqid', 'streams', 'start', 'owner')
+    """One request's output: its stdout pipe (read end), and who drains it."""
+    __slots__ = ('conn', 'reqid', 'out', 'start', 'owner')
 
-    def __init__(self, conn, reqid, out_fd, err_fd):
-        self.conn, self.reqid, self.start, self.owner = conn, reqid, time.time(), None
-        self.streams = {out_fd: FCGI_STDOUT, err_fd: FCGI_STDERR}
+    def __init__(self, conn, reqid, out_fd):
+        self.conn, self.reqid, self.out = conn, reqid, out_fd
+        self.start, self.owner = time.time(), None
 
 
 class Pump(object):
     """Turns the script's fd 1/2 bytes into FCGI_STDOUT/FCGI_STDERR records.
+
+    fd 1 is a fresh pipe per request: its EOF, once every process that inherited it closed
+    it, is the end of the response, exactly as under CGI. fd 2 is one pipe for the worker's
+    life (a pipe costs more to make than anything else a request does to its fds): what is
+    in it when stdout ends goes out before FCGI_END_REQUEST, and what a script's leftover
+    child writes later goes with the next request's.
 
     Most responses reach the pipes when the script ends (stdout is block-buffered), so the
     main thread drains them afterwards itself. A helper thread -- started with _thread, so
@@ -326,7 +345,10 @@ class Pump(object):
     than a pipe holds blocks for a tick at most. It parks after PARK_AFTER idle seconds."""
     TICK, PARK_AFTER = 0.01, 1.0
 
-    def __init__(self):
+    def __init__(self, err_fd):
+        self.err = err_fd
+        self.err_poll = select.poll()
+        self.err_poll.register(err_fd, select.POLLIN)
         self.lock = threading.Lock()   # guards job, job.owner and parked
         self.done = threading.Lock()   # released by the thread when it drained a job
         self.wake = threading.Lock()   # released by the main thread to unpark the thread
@@ -335,8 +357,8 @@ class Pump(object):
         self.job, self.parked, self.last = None, False, time.time()
         _thread.start_new_thread(self._loop, ())
 
-    def begin(self, conn, reqid, out_fd, err_fd):
-        job = Job(conn, reqid, out_fd, err_fd)
+    def begin(self, conn, reqid, out_fd):
+        job = Job(conn, reqid, out_fd)
         with self.lock:
             self.job, self.last = job, job.start
             if self.parked:
@@ -345,11 +367,12 @@ class Pump(object):
 
     def fds(self):
         job = self.job
-        return list(job.streams) if job is not None else []
+        return [self.err] + ([job.out] if job is not None and job.out >= 0 else [])
 
     def finish(self, tail, timeout=None):
-        """Once the worker closed its ends of the pipes: read them to EOF, then send the
-        empty FCGI_STDOUT and tail. A timeout (os._exit) gives up waiting after it."""
+        """Once the worker closed its ends of the pipes: read stdout to EOF, then send the
+        empty FCGI_STDOUT, what stderr holds, and tail. A timeout (os._exit) gives up
+        waiting after it."""
         with self.lock:
             job, self.job = self.job, None
             mine = job is not None and job.owner is None
@@ -360,9 +383,17 @@ class Pump(object):
         eos = record(FCGI_STDOUT, job.reqid, b'')
         if mine:   # a small response and END_REQUEST leave in one send
             deadline = None if timeout is None else time.time() + timeout
-            job.conn.send(b''.join(drain(job, deadline, True)) + eos + tail, timeout)
+            out = drain(job, self.err, deadline, True)
+            out.append(eos)
+        elif acquire(self.done, timeout):
+            out = []   # the thread sent stdout and its end
         else:
-            job.conn.send((b'' if acquire(self.done, timeout) else eos) + tail, timeout)
+            job.conn.send(eos + tail, timeout)   # the thread still reads: stderr is its
+            return
+        if self.err_poll.poll(0):
+            read_stderr(job, self.err, out)
+        out.append(tail)
+        job.conn.send(b''.join(out), timeout)
 
     def _loop(self):
         while True:
@@ -374,7 +405,7 @@ class Pump(object):
                 park = self.parked = job is None and now - self.last > self.PARK_AFTER
             if take:
                 try:
-                    drain(job, None, False)
+                    drain(job, self.err, None, False)
                     job.conn.send(record(FCGI_STDOUT, job.reqid, b''))
                 except BaseException:
                     log('output pump: ' + describe_exc())
@@ -386,43 +417,68 @@ class Pump(object):
                 time.sleep(self.TICK)
 
 
-def drain(job, deadline, batch):
-    """Read a job's pipes to EOF (or the deadline), sending records as they come -- or with
-    batch, returning them, sending only every 64 KiB. Closes the pipes."""
-    streams, pending, size = job.streams, [], 0
+def drain(job, err, deadline, batch):
+    """Read the job's stdout pipe to EOF (or the deadline), and stderr while stdout waits
+    for its writers, sending records as they come -- or with batch, returning them and
+    sending only every 64 KiB. Closes the stdout pipe."""
+    out, reqid, conn = job.out, job.reqid, job.conn
+    pending, size, poller = [], 0, None
     try:
-        poller = select.poll()
-        for fd in streams:
-            poller.register(fd, select.POLLIN)
-        while streams:
-            wait = None if deadline is None else max(0.0, deadline - time.time()) * 1000
-            events = retry(poller.poll, wait)
-            if not events:
-                break   # the deadline passed
-            for fd, event in events:
-                while True:   # after POLLHUP no writer is left: read to EOF, no more polls
-                    data = retry(os.read, fd, MAX_CONTENT)
-                    if not data:
-                        poller.unregister(fd)
-                        os.close(fd)
-                        del streams[fd]
-                        break
-                    rec = record(streams[fd], job.reqid, data)
-                    if not batch:
-                        job.conn.send(rec)
-                    else:
-                        pending.append(rec)
-                        size += len(rec)
-                        if size >= MAX_CONTENT:
-                            job.conn.send(b''.join(pending))
-                            pending, size = [], 0
-                    if not event & select.POLLHUP:
-                        break
+        while True:
+            try:
+                data = os.read(out, MAX_CONTENT)
+            except EnvironmentError as e:
+                if e.errno == errno.EINTR:
+                    continue
+                if e.errno != errno.EAGAIN:
+                    raise
+                # A writer is left (the script still runs, or a child of it): wait for both.
+                if poller is None:
+                    poller = select.poll()
+                    poller.register(out, select.POLLIN)
+                    poller.register(err, select.POLLIN)
+                wait = None if deadline is None else max(0.0, deadline - time.time()) * 1000
+                events = retry(poller.poll, wait)
+                if not events:
+                    return pending   # the deadline passed
+                if any(fd == err for fd, _ in events):
+                    read_stderr(job, err, pending if batch else None)
+                continue
+            if not data:
+                return pending
+            rec = record(FCGI_STDOUT, reqid, data)
+            if not batch:
+                conn.send(rec)
+                continue
+            pending.append(rec)
+            size += len(rec)
+            if size >= MAX_CONTENT:
+                conn.send(b''.join(pending))
+                pending, size = [], 0
     finally:
-        for fd in streams:
-            os.close(fd)
-        streams.clear()
-    return pending
+        os.close(out)
+        job.out = -1
+
+
+def read_stderr(job, err, pending):
+    """What the (non-blocking) stderr pipe holds, as FCGI_STDERR records: appended to
+    pending, or sent when pending is None."""
+    while True:
+        try:
+            data = os.read(err, MAX_CONTENT)
+        except EnvironmentError as e:
+            if e.errno == errno.EINTR:
+                continue
+            if e.errno != errno.EAGAIN:
+                raise
+            return
+        if not data:
+            return
+        rec = record(FCGI_STDERR, job.reqid, data)
+        if pending is None:
+            job.conn.send(rec)
+        else:
+            pending.append(rec)
 
 
 # --- the request body ------------------------------------------------------------------------
@@ -1116,7 +1172,8 @@ def resident_name(name):
 class Worker(object):
     def __init__(self, listen_sock, devnull):
         self.listen, self.devnull, self.pid = listen_sock, devnull, os.getpid()
-        self.pump = Pump()
+        err_r, self.err_w = new_pipe()
+        self.pump = Pump(err_r)
         self.code_cache = {}
         self.conn, self.reqid, self.requests = None, 0, 0
         self.streams = self.owned = ()
@@ -1227,42 +1284,48 @@ class Worker(object):
 
     def enter(self, conn, req):
         """Set the process up as CGI would have it for this request."""
-        params = decode_pairs(b''.join(req.params))
-        script = fsdecode(params.get(b'SCRIPT_FILENAME', b''))
+        params = decode_pairs(req.params[0] if len(req.params) == 1 else b''.join(req.params))
+        script = params.get(b'SCRIPT_FILENAME', b'')
+        if PY3:
+            script = script.decode(FS_ENCODING, 'surrogateescape')
         entry, error = self.load_script(script)
         set_environ(with_interpreter_additions(params))
-        if params.get(b'TZ') != self.last_tz:
-            self.last_tz = params.get(b'TZ')
+        tz = params.get(b'TZ')
+        if tz != self.last_tz:
+            self.last_tz = tz
             time.tzset()
         self.random.check()
-        decimal = sys.modules.get('decimal')
-        if decimal is not None and not PY3:   # Python 3's is in the contextvars.Context
-            decimal.setcontext(decimal.Context())
+        if not PY3 and 'decimal' in sys.modules:   # Python 3's is in the contextvars.Context
+            sys.modules['decimal'].setcontext(sys.modules['decimal'].Context())
         if self.modules.keep_app:
             self.modules.check_kept(os.path.dirname(script))
-        req.body.install()
+        body = req.body
+        if body.size:
+            body.install()
         out_r, out_w = new_pipe()
-        err_r, err_w = new_pipe()
-        for fd, target in ((out_w, 1), (err_w, 2)):
-            os.dup2(fd, target)
-            os.close(fd)
-        self.pump.begin(conn, req.id, out_r, err_r)
+        os.dup2(out_w, 1)
+        os.close(out_w)
+        os.dup2(self.err_w, 2)
+        self.pump.begin(conn, req.id, out_r)
         unbuffered = bool(entry and entry[3]) or bool(params.get(b'PYTHONUNBUFFERED'))
         self.streams, self.owned = self.std.open(
-            unbuffered, params.get(b'PYTHONIOENCODING'), not req.body.size)
+            unbuffered, params.get(b'PYTHONIOENCODING'), not body.size)
         # Threads and logging handlers the request will add (threading.enumerate() only
         # when there are threads: daemons of past requests).
         snap = (set(threading.enumerate()) if threading.active_count() > 1 else (),
-                self.logging.handler_ids())
+                self.logging.handler_ids() if 'logging' in sys.modules else None)
         main_mod = type(sys)('__main__')
-        main_mod.__dict__.update(__file__=script, __builtins__=builtins, __package__=None)
+        namespace = main_mod.__dict__
+        namespace['__file__'], namespace['__builtins__'], namespace['__package__'] = \
+            script, builtins, None
         if PY3:
-            main_mod.__dict__.update(__cached__=None, __spec__=None,
-                                     __loader__=SourceFileLoader('__main__', script))
+            namespace['__cached__'], namespace['__spec__'] = None, None
+            namespace['__loader__'] = SourceFileLoader('__main__', script)
         sys.modules['__main__'] = main_mod
-        sys.argv = [script] + isindex_args(params.get(b'QUERY_STRING'))
-        sys.stdin, sys.stdout, sys.stderr = self.streams
-        sys.__stdin__, sys.__stdout__, sys.__stderr__ = self.streams
+        query = params.get(b'QUERY_STRING')
+        sys.argv = [script] + isindex_args(query) if query and b'=' not in query else [script]
+        sys.stdin, sys.stdout, sys.stderr = sys.__stdin__, sys.__stdout__, sys.__stderr__ = \
+            self.streams
         os._exit = self.script_exit
         if not PY3:
             os.fork, os.forkpty = self.fork_py2, self.forkpty_py2
@@ -1320,39 +1383,56 @@ class Worker(object):
         threads, handler_ids = snap
         mods = sys.modules
         stdlib = 'concurrent.futures' in mods or 'multiprocessing' in mods
-        for step, args in ((stdlib and stdlib_exit_hooks, ('threads',)),
-                           (threading.active_count() > 1 and join_new_threads, (threads,)),
-                           (run_atexit, ()), (stdlib and stdlib_exit_hooks, ('atexit',)),
-                           ('logging' in mods and self.logging.close_new_handlers,
-                            (handler_ids,))):
-            try:
-                if step:
-                    step(*args)
-            except BaseException:
-                log('shutdown step: ' + describe_exc())
+        # Each step whatever the previous one did, as the interpreter does.
+        if stdlib:
+            self.shutdown_step(stdlib_exit_hooks, 'threads')
+        if threading.active_count() > 1:
+            self.shutdown_step(join_new_threads, threads)
+        self.shutdown_step(run_atexit)
+        if stdlib:
+            self.shutdown_step(stdlib_exit_hooks, 'atexit')
+        if 'logging' in mods:
+            self.shutdown_step(self.logging.close_new_handlers, handler_ids)
         if not flush_std() and status == 0 and PY3:
             status = 120   # what Python 3 exits with when flushing stdout fails
         # Module teardown. Like the interpreter, put the original std streams back first,
         # so that a script's own replacement (open(1, 'w', encoding=...) owns fd 1) is
         # closed now and not while a later request uses fd 1; then __main__'s globals.
-        replaced = (sys.stdin, sys.stdout, sys.stderr) != self.streams
-        sys.stdin, sys.stdout, sys.stderr = self.streams
+        streams = self.streams
+        replaced = sys.stdin is not streams[0] or sys.stdout is not streams[1] \
+            or sys.stderr is not streams[2]
+        sys.stdin, sys.stdout, sys.stderr = streams
         main_mod.__dict__.clear()
         if replaced and PYPY:
             gc.collect()   # no reference counting: close the replaced streams now
-        flush_std()
+        flush_std()   # what teardown printed (a __del__...)
         return status
+
+    @staticmethod
+    def shutdown_step(step, *args):
+        try:
+            step(*args)
+        except BaseException:
+            log('shutdown step: ' + describe_exc())
 
     def close_request_fds(self):
         """Close the worker's ends of the request's fds 0-2: the pipes can reach EOF."""
-        for stream in self.streams:
+        owned = self.owned
+        for stream in self.streams[1:]:   # stdin holds nothing to flush
             try:
-                stream.close() if stream in self.owned else stream.flush()
+                stream.close() if stream in owned else stream.flush()
+            except Exception:
+                pass
+        if owned and self.streams[0] in owned:
+            try:
+                self.streams[0].close()
             except Exception:
                 pass
         self.streams = self.owned = ()
-        for fd in (0, 1, 2):
-            os.dup2(self.devnull, fd)
+        devnull = self.devnull
+        os.dup2(devnull, 0)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
 
     def script_exit(self, n):
         """os._exit while a script runs: deliver what is already written, then really exit."""
@@ -1395,7 +1475,7 @@ class Worker(object):
         """In a child the script forked: never touch the worker's sockets or its log."""
         global _log_fd
         if os.getpid() != self.pid:
-            fds = [self.listen.fileno(), _log_fd] + self.pump.fds()
+            fds = [self.listen.fileno(), _log_fd, self.err_w] + self.pump.fds()
             if self.conn is not None:
                 fds.append(self.conn.sock.fileno())
             _log_fd = -1

@@ -27,6 +27,7 @@ internal readonly record struct FastCgiEnd(FastCgiOutcome Outcome, int AppStatus
 internal sealed class FastCgiConnection : IAsyncDisposable
 {
     private const ushort RequestId = 1;
+    private const int FlushThreshold = 128 * 1024;
     // Inline schedulers: the reader (the response copy) runs on the thread that received the
     // record instead of being queued to the thread pool. On a small box every extra hop is a
     // context switch, and those cost more than the whole request's own work.
@@ -103,11 +104,19 @@ internal sealed class FastCgiConnection : IAsyncDisposable
                 var chunk = ArrayPool<byte>.Shared.Rent(FastCgiCodec.MaxContentLength);
                 try
                 {
+                    // The records go out together up to a threshold: a small request costs one
+                    // send (and one wake-up of the application); a big body streams in pieces.
                     int n;
+                    long unflushed = 0;
                     while ((n = await body.ReadAsync(chunk.AsMemory(0, FastCgiCodec.MaxContentLength)).ConfigureAwait(false)) > 0)
                     {
                         FastCgiCodec.WriteStream(_output, FastCgiRecordType.Stdin, RequestId, chunk.AsSpan(0, n));
-                        await _output.FlushAsync().ConfigureAwait(false);
+                        unflushed += n;
+                        if (unflushed >= FlushThreshold)
+                        {
+                            await _output.FlushAsync().ConfigureAwait(false);
+                            unflushed = 0;
+                        }
                     }
                 }
                 finally

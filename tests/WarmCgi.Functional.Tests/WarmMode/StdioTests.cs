@@ -57,4 +57,32 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
         await _server.Logs.WaitForAsync(e => e["Script"] == $"/warm/{python}/stdio.py" && e["Line"] == "stdio.py: this line goes to the log",
             "the script's stderr line, logged");
     }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task Each_requests_stderr_is_logged_under_its_own_request_id_even_past_what_a_pipe_holds(string python)
+    {
+        string[] tokens = [$"{python}-one", $"{python}-two", $"{python}-three"];
+        var runs = new List<ScriptRun>();
+        foreach (var token in tokens)
+        {
+            runs.Add(await _client.RunAsync($"/warm/{python}/stderr_marked.py?{token}"));
+        }
+
+        var idsByToken = new Dictionary<string, string?>();
+        foreach (var (token, run) in tokens.Zip(runs))
+        {
+            Assert.Equal(200, run.Status);
+            Assert.Equal($"answered {token}\n", run.Text);
+            var lines = new List<LogEntry>();
+            foreach (var way in new[] { "sys.stderr", "os.write", "child" })
+            {
+                lines.Add(await _server.Logs.WaitForAsync(e => e["Line"] == $"stderr {token} {way}", $"{token}'s stderr through {way}"));
+            }
+            Assert.Single(lines.Select(e => e["RequestId"]).Distinct());
+            idsByToken[token] = lines[0]["RequestId"];
+        }
+        Assert.Equal(tokens.Length, idsByToken.Values.Distinct().Count());
+    }
 }
