@@ -14,7 +14,6 @@ namespace WarmCgi.Workers;
 internal sealed partial class WorkerPool : IAsyncDisposable
 {
     private const int BootFailuresBeforeBackoff = 3;
-    private const int MaxInlineHandOvers = 4;
     private static readonly TimeSpan BootBackoff = TimeSpan.FromSeconds(10);
 
     private readonly WorkerSpec _spec;
@@ -159,35 +158,43 @@ internal sealed partial class WorkerPool : IAsyncDisposable
         }
     }
 
+    // Hand-overs that became due while one was running on this thread (see HandOver).
     [ThreadStatic]
-    private static int t_handOverDepth;
+    private static Queue<(WorkerPool Pool, TaskCompletionSource<PythonWorker?> Waiter, PythonWorker Worker)>? t_deferred;
+    [ThreadStatic]
+    private static bool t_handingOver;
 
     /// <summary>
-    /// Resumes a waiter inline; false when it gave up meanwhile. A resumed request that ends at
-    /// once (it failed, and frees the worker again) would resume the next one deeper in this
-    /// stack: past a few levels the hand-over goes through the thread pool instead.
+    /// Resumes a waiter inline; false when it gave up meanwhile. The resumed request runs on
+    /// this thread until it waits for I/O, but a request that ends at once (its answer was
+    /// already there, or it failed) frees a worker again from inside this call: that hand-over
+    /// is deferred until this one returns, so the stack stays flat and nothing hops to the
+    /// thread pool (whose idle threads spin on a small box).
     /// </summary>
     private bool HandOver(TaskCompletionSource<PythonWorker?> waiter, PythonWorker worker)
     {
-        if (t_handOverDepth >= MaxInlineHandOvers)
+        var deferred = t_deferred ??= new();
+        if (t_handingOver)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static state =>
-            {
-                if (!state.waiter.TrySetResult(state.worker))
-                {
-                    state.pool.MakeAvailable(state.worker);
-                }
-            }, (pool: this, waiter, worker), preferLocal: false);
+            deferred.Enqueue((this, waiter, worker));
             return true;
         }
-        t_handOverDepth++;
+        t_handingOver = true;
         try
         {
-            return waiter.TrySetResult(worker);
+            bool handed = waiter.TrySetResult(worker);
+            while (deferred.TryDequeue(out var next))
+            {
+                if (!next.Waiter.TrySetResult(next.Worker))
+                {
+                    next.Pool.MakeAvailable(next.Worker); // enqueues again, or goes idle
+                }
+            }
+            return handed;
         }
         finally
         {
-            t_handOverDepth--;
+            t_handingOver = false;
         }
     }
 
