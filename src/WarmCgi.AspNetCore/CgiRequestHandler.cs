@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -58,7 +59,7 @@ internal sealed partial class CgiRequestHandler
         // HEAD, 1xx/204/304 and a plain client redirect carry no body: the script's is drained.
         bool sendBody = head.Kind != CgiResponseKind.ClientRedirect && !HttpMethods.IsHead(request.Method)
             && head.StatusCode is >= 200 and not 204 and not 304;
-        long sent = await CopyBodyAsync(result.Body, sendBody ? context.Response.BodyWriter : null, context.RequestAborted).ConfigureAwait(false);
+        long sent = await CopyBodyAsync(result.Body, sendBody ? context.Response : null, context.RequestAborted).ConfigureAwait(false);
         context.Features.Set(new ResponseBytesFeature(sent));
         if (!result.TimedOut && !context.RequestAborted.IsCancellationRequested)
         {
@@ -96,9 +97,15 @@ internal sealed partial class CgiRequestHandler
         return true;
     }
 
-    /// <summary>Streams the script's output to the client as it comes (or drains it, for HEAD and redirects).</summary>
-    private static async Task<long> CopyBodyAsync(System.IO.Pipelines.PipeReader source, System.IO.Pipelines.PipeWriter? destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams the script's output to the client as it comes (or drains it, for HEAD and
+    /// redirects). A script whose whole output is already here -- most are, a resident one
+    /// especially -- gets a Content-Length: the response then leaves in one write, where
+    /// chunked encoding would take a second one for its last chunk.
+    /// </summary>
+    private static async Task<long> CopyBodyAsync(PipeReader source, HttpResponse? response, CancellationToken cancellationToken)
     {
+        var destination = response?.BodyWriter;
         long total = 0;
         try
         {
@@ -106,6 +113,10 @@ internal sealed partial class CgiRequestHandler
             {
                 var read = await source.ReadAsync(CancellationToken.None).ConfigureAwait(false);
                 var buffer = read.Buffer;
+                if (total == 0 && read.IsCompleted && response is { HasStarted: false })
+                {
+                    response.ContentLength = buffer.Length;
+                }
                 if (destination is not null && !buffer.IsEmpty)
                 {
                     foreach (var segment in buffer)

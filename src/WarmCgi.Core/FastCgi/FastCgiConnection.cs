@@ -180,15 +180,15 @@ internal sealed class FastCgiConnection : IAsyncDisposable
                     }
                 }
                 _input.AdvanceTo(buffer.Start, buffer.End);
+                if (ended)
+                {
+                    break; // completing stdout below flushes it: its reader sees the end with the last bytes
+                }
                 if (!clientGone)
                 {
                     // Backpressure: a slow reader of STDOUT stops us reading the socket.
                     var flush = await stdout.FlushAsync().ConfigureAwait(false);
                     clientGone = flush.IsCompleted;
-                }
-                if (ended)
-                {
-                    break;
                 }
                 if (read.IsCompleted)
                 {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.WarmMode;
 
@@ -48,5 +49,36 @@ public sealed class WarmOutputTests(WarmFixture fixture) : IClassFixture<WarmFix
             }
         }
         ScriptRuns.AssertSameWorker(runs);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task An_answer_the_script_wrote_whole_goes_out_with_its_Content_Length(string python)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            using var response = await _client.GetAsync($"/warm/{python}/pid.py").Within();
+            byte[] body = await response.Content.ReadAsByteArrayAsync().Within();
+
+            Assert.Equal(200, (int)response.StatusCode);
+            Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+            Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        }
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task An_answer_still_being_written_when_it_starts_is_chunked(string python)
+    {
+        using var response = await _client.GetAsync($"/warm/{python}/stream.py", HttpCompletionOption.ResponseHeadersRead).Within();
+        bool chunked = response.Headers.TransferEncodingChunked == true;
+        long? length = response.Content.Headers.ContentLength;
+        string body = await response.Content.ReadAsStringAsync().Within();
+
+        Assert.True(chunked, "the streamed answer was not chunked");
+        Assert.Null(length);
+        Assert.Equal("first line\nlast line\n", body);
     }
 }
