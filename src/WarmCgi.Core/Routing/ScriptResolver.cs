@@ -4,7 +4,11 @@ using WarmCgi.Processes;
 namespace WarmCgi.Routing;
 
 /// <summary>The script a URL names: what SCRIPT_NAME, SCRIPT_FILENAME and PATH_INFO are made of.</summary>
-public sealed record ScriptTarget(ScriptMapping Mapping, string ScriptFilename, string ScriptName, string PathInfo);
+public sealed record ScriptTarget(ScriptMapping Mapping, string ScriptFilename, string ScriptName, string PathInfo)
+{
+    /// <summary>The script file as the resolver saw it: what tells an edited script apart.</summary>
+    internal FileStatus File { get; init; }
+}
 
 public readonly record struct ResolveResult(ScriptTarget? Target, CgiError Error, string? Reason)
 {
@@ -62,13 +66,23 @@ public sealed class ScriptResolver
 
     private static ResolveResult ResolveFile(ScriptMapping mapping, string rest)
     {
-        var check = CheckScript(mapping, mapping.Path);
-        return check ?? new ResolveResult(new ScriptTarget(mapping, mapping.Path, mapping.Prefix, rest), CgiError.None, null);
+        if (!FileStatus.TryGet(mapping.Path, followLinks: true, out var file))
+        {
+            return ResolveResult.Fail(CgiError.NotFound, "no such script");
+        }
+        var check = CheckScript(mapping, mapping.Path, Spawner.RealPath(mapping.Path));
+        return check ?? new ResolveResult(new ScriptTarget(mapping, mapping.Path, mapping.Prefix, rest) { File = file }, CgiError.None, null);
     }
 
+    /// <summary>
+    /// One lstat per segment. While no segment is a symlink, the script's real path is the
+    /// root's (resolved at start-up) plus the segments, and realpath() -- a readlink per
+    /// component -- is left out.
+    /// </summary>
     private static ResolveResult ResolveInDirectory(ScriptMapping mapping, string rest)
     {
         string current = mapping.Path;
+        string? real = mapping.RealRoot;
         int position = 0;
         while (position < rest.Length)
         {
@@ -84,26 +98,38 @@ public sealed class ScriptResolver
             {
                 continue;
             }
-            current = System.IO.Path.Join(current, rest.AsSpan(start, end - start));
-            if (Directory.Exists(current))
-            {
-                continue;
-            }
-            if (!File.Exists(current))
+            var segment = rest.AsSpan(start, end - start);
+            current = System.IO.Path.Join(current, segment);
+            if (!FileStatus.TryGet(current, followLinks: false, out var status))
             {
                 return ResolveResult.Fail(CgiError.NotFound, "no such script");
             }
+            if (status.IsSymbolicLink)
+            {
+                real = null; // checked with realpath() below
+                if (!FileStatus.TryGet(current, followLinks: true, out status))
+                {
+                    return ResolveResult.Fail(CgiError.NotFound, "no such script");
+                }
+            }
+            else if (real is not null)
+            {
+                real = string.Concat(real, "/", segment);
+            }
+            if (status.IsDirectory)
+            {
+                continue;
+            }
             string scriptName = mapping.Prefix + rest[..end];
-            var check = CheckScript(mapping, current);
-            return check ?? new ResolveResult(new ScriptTarget(mapping, current, scriptName, rest[end..]), CgiError.None, null);
+            var check = CheckScript(mapping, current, real ?? Spawner.RealPath(current));
+            return check ?? new ResolveResult(new ScriptTarget(mapping, current, scriptName, rest[end..]) { File = status }, CgiError.None, null);
         }
         // Apache: "attempt to invoke directory as script". Never a listing.
         return ResolveResult.Fail(CgiError.Forbidden, "attempt to invoke directory as script");
     }
 
-    private static ResolveResult? CheckScript(ScriptMapping mapping, string file)
+    private static ResolveResult? CheckScript(ScriptMapping mapping, string file, string? real)
     {
-        string? real = Spawner.RealPath(file);
         if (real is null)
         {
             return ResolveResult.Fail(CgiError.NotFound, "no such script");

@@ -12,15 +12,19 @@ namespace WarmCgi.Workers;
 /// </summary>
 internal static class PythonInterpreter
 {
-    // Per script, keyed by its mtime: one stat per request instead of open+read+PATH search.
-    private static readonly ConcurrentDictionary<string, (DateTime Stamp, string? Python)> ByScript = new();
+    // Per script, until the file changes (the resolver's stat of it tells): no open+read+PATH
+    // search per request.
+    private static readonly ConcurrentDictionary<(string Script, string? Configured), (FileStatus Stamp, string? Python)> ByScript = new();
     private static readonly ConcurrentDictionary<string, string?> ByProgram = new();
 
     public static string? ForScript(ScriptTarget target)
     {
-        string path = target.ScriptFilename;
-        DateTime stamp = File.GetLastWriteTimeUtc(path);
-        string key = path + "\n" + ConfiguredPython(target);
+        var stamp = target.File;
+        if (stamp == default)
+        {
+            _ = FileStatus.TryGet(target.ScriptFilename, followLinks: true, out stamp);
+        }
+        var key = (target.ScriptFilename, ConfiguredPython(target));
         if (ByScript.TryGetValue(key, out var cached) && cached.Stamp == stamp)
         {
             return cached.Python;

@@ -219,6 +219,29 @@ public sealed class ScriptResolverTests : IDisposable
     }
 
     [Fact]
+    public void A_symlinked_directory_inside_the_root_serves_its_scripts()
+    {
+        _tree.Symlink("cgi-bin/sub-link", _tree["cgi-bin/sub"]);
+
+        var target = Resolves("/cgi-bin/sub-link/deep.pl/more");
+
+        Assert.Equal("/cgi-bin/sub-link/deep.pl", target.ScriptName);
+        Assert.Equal("/more", target.PathInfo);
+    }
+
+    [Fact]
+    public void A_script_replaced_by_a_symlink_out_of_the_root_is_forbidden_on_the_next_request()
+    {
+        _tree.Script("cgi-bin/swapped.sh");
+        Resolves("/cgi-bin/swapped.sh");
+
+        System.IO.File.Delete(_tree["cgi-bin/swapped.sh"]);
+        _tree.Symlink("cgi-bin/swapped.sh", _tree["outside/evil.sh"]);
+
+        Refuses("/cgi-bin/swapped.sh", CgiError.Forbidden);
+    }
+
+    [Fact]
     public void A_dangling_symlink_is_not_found()
     {
         Refuses("/cgi-bin/dangling.sh", CgiError.NotFound);

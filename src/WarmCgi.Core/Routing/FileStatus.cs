@@ -1,0 +1,31 @@
+using WarmCgi.Processes;
+
+namespace WarmCgi.Routing;
+
+/// <summary>
+/// One statx() of a path: what the resolver needs to know of a segment (there, a directory,
+/// a symlink, executable bits) and what tells a script's edits apart (mtime, size, inode).
+/// </summary>
+internal readonly record struct FileStatus(int Mode, long MtimeNanoseconds, long Size, ulong Inode)
+{
+    private const int TypeMask = 0xF000;
+    private const int Directory = 0x4000;
+    private const int SymbolicLink = 0xA000;
+
+    public bool IsDirectory => (Mode & TypeMask) == Directory;
+
+    public bool IsSymbolicLink => (Mode & TypeMask) == SymbolicLink;
+
+    /// <summary>False when the path does not exist (or cannot be looked at).</summary>
+    public static unsafe bool TryGet(string path, bool followLinks, out FileStatus status)
+    {
+        LibC.StatX buffer;
+        if (LibC.statx(LibC.AT_FDCWD, path, followLinks ? 0 : LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, &buffer) != 0)
+        {
+            status = default;
+            return false;
+        }
+        status = new FileStatus(buffer.Mode, (buffer.MtimeSeconds * 1_000_000_000) + buffer.MtimeNanoseconds, (long)buffer.Size, buffer.Inode);
+        return true;
+    }
+}
