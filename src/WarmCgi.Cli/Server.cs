@@ -31,11 +31,6 @@ internal static class Server
             await Console.Error.WriteLineAsync("warmcgi: configuration error: " + e.Message).ConfigureAwait(false);
             return 2;
         }
-        // posix_spawn holds its calling thread until the child has exec'd: with a few pool
-        // threads ready up front, a burst of spawns does not wait for the pool to grow
-        // (measured: p99 of hello.sh at 16 connections down from ~80 ms to ~50 ms).
-        ThreadPool.GetMinThreads(out int workers, out int io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 16), io);
         var app = Build(configuration, options);
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;

@@ -46,30 +46,8 @@ internal sealed partial class PythonWorker : IAsyncDisposable
 
     public static async Task<PythonWorker> StartAsync(WorkerSpec spec, int recycleAfter, ILogger logger, CancellationToken cancellationToken)
     {
-        await Task.Yield(); // spawning blocks its thread briefly: not on a socket thread
         var endpoint = new UnixDomainSocketEndPoint($"\0warmcgi-{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}-{Guid.NewGuid():N}");
-        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(endpoint);
-        listener.Listen(1);
-        var (log, logChild) = Spawner.CreateSocketPair();
-        using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
-        int pid;
-        try
-        {
-            var argv = new[] { spec.Interpreter, spec.WorkerScript };
-            var env = spec.KeepAppModules ? spec.Environment.Append("WARMCGI_KEEP_APP_MODULES=1").ToArray() : spec.Environment;
-            pid = Spawner.Spawn(new SpawnSpec(spec.Interpreter, argv, env, "/"),
-                (int)listener.Handle, (int)devNull.DangerousGetHandle(), logChild);
-        }
-        catch
-        {
-            log.Dispose();
-            throw;
-        }
-        finally
-        {
-            LibC.close(logChild);
-        }
+        var (pid, log) = Spawn(spec, endpoint); // on this thread, as scripts are (see ColdBackend)
         var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
@@ -104,6 +82,33 @@ internal sealed partial class PythonWorker : IAsyncDisposable
             throw new WorkerBootException($"{spec.Interpreter} worker did not start ({status}): {e.Message}");
         }
         return worker;
+    }
+
+    /// <summary>The interpreter, listening on <paramref name="endpoint"/> (its fd 0); our end of its log comes back.</summary>
+    private static (int Pid, Socket Log) Spawn(WorkerSpec spec, UnixDomainSocketEndPoint endpoint)
+    {
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(endpoint);
+        listener.Listen(1);
+        var (log, logChild) = Spawner.CreateSocketPair();
+        using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
+        try
+        {
+            var argv = new[] { spec.Interpreter, spec.WorkerScript };
+            var env = spec.KeepAppModules ? spec.Environment.Append("WARMCGI_KEEP_APP_MODULES=1").ToArray() : spec.Environment;
+            int pid = Spawner.Spawn(new SpawnSpec(spec.Interpreter, argv, env, "/"),
+                (int)listener.Handle, (int)devNull.DangerousGetHandle(), logChild);
+            return (pid, log);
+        }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
+        finally
+        {
+            LibC.close(logChild);
+        }
     }
 
     /// <summary>Resident memory from /proc, for recycling above the ceiling.</summary>
