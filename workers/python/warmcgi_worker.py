@@ -204,19 +204,22 @@ def watch(owner, name, before_call):
     return real
 
 
+MISSING = object()
+
+
 def snapshot_attrs(namespace, names):
-    return namespace, names, tuple(map(namespace.get, names)), \
-        frozenset(n for n in names if n not in namespace)
+    """[(namespace, name, value)]: the attributes as they are now (MISSING when absent)."""
+    return [(namespace, name, namespace.get(name, MISSING)) for name in names]
 
 
 def restore_attrs(snapshot):
-    """Put a namespace's attributes back as snapshot_attrs saw them (one compare first)."""
-    namespace, names, values, missing = snapshot
-    if tuple(map(namespace.get, names)) != values:
-        for name, value in zip(names, values):
-            if name in missing:
+    """Put attributes back as snapshot_attrs saw them: an identity check each, the usual
+    outcome being that nothing changed."""
+    for namespace, name, value in snapshot:
+        if namespace.get(name, MISSING) is not value:
+            if value is MISSING:
                 namespace.pop(name, None)
-            elif namespace.get(name) is not value:
+            else:
                 namespace[name] = value
 
 
@@ -850,7 +853,8 @@ class ProcessState(object):
     def __init__(self):
         self.main = sys.modules['__main__']
         self.per_request = [(a, getattr(sys, a)) for a in self.SET_PER_REQUEST]
-        self.sys_attrs = snapshot_attrs(sys.__dict__, self.SYS_ATTRS)
+        # Attributes a script may rebind, sys's and the PATCHED modules', in one list.
+        self.attrs = snapshot_attrs(sys.__dict__, self.SYS_ATTRS)
         self.path, self.meta_path = list(sys.path), list(sys.meta_path)
         self.path_hooks = list(sys.path_hooks)
         here = os.path.dirname(os.path.realpath(__file__))
@@ -867,7 +871,8 @@ class ProcessState(object):
         self.getset = [(get, put, get()) for get, put in getset]
         self.builtins = dict(builtins.__dict__)
         self.patched_builtins = tuple(map(self.builtins.get, self.PATCHED_BUILTINS))
-        self.module_attrs = [snapshot_attrs(m.__dict__, names) for m, names in self.PATCHED]
+        for module, names in self.PATCHED:
+            self.attrs += snapshot_attrs(module.__dict__, names)
         warnings.filters[:] = FRESH_WARNING_FILTERS   # from the first request on
         self.filters_mutated = getattr(warnings, '_filters_mutated', None)
         self.umask = os.umask(0o22)
@@ -912,7 +917,7 @@ class ProcessState(object):
     def restore(self):
         for name, value in self.per_request:   # always set by the worker: no compare
             setattr(sys, name, value)
-        restore_attrs(self.sys_attrs)
+        restore_attrs(self.attrs)
         for current, saved in ((sys.path, self.path), (sys.meta_path, self.meta_path),
                                (sys.path_hooks, self.path_hooks)):
             if current != saved:
@@ -926,8 +931,6 @@ class ProcessState(object):
             for name in [n for n in current if n not in self.builtins]:
                 del current[name]
             current.update(self.builtins)
-        for attrs in self.module_attrs:
-            restore_attrs(attrs)
         if warnings.filters != FRESH_WARNING_FILTERS:
             warnings.filters[:] = FRESH_WARNING_FILTERS
         warnings.onceregistry.clear()

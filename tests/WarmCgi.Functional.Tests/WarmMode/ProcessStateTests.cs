@@ -2,8 +2,9 @@ namespace WarmCgi.Functional.WarmMode;
 
 /// <summary>
 /// state.py reports signal handlers, the recursion limit, umask, the socket default timeout,
-/// logging configuration, the decimal context, sys.path, sys.modules, os.environ and
-/// sys.excepthook, then changes every one of them; warning_filters.py does the same with the
+/// logging configuration, the decimal context, sys.path, sys.modules, os.environ,
+/// sys.excepthook, a sys attribute a fresh process lacks, a monkey-patched socket.socket and
+/// an added builtin, then changes every one of them; warning_filters.py does the same with the
 /// warnings filters. Run again and again by the same worker, each must report what a fresh
 /// CGI process reports.
 /// </summary>
@@ -23,6 +24,9 @@ public sealed class ProcessStateTests(WarmFixture fixture) : IClassFixture<WarmF
         Assert.Equal("unset", warm[^1]["WARMCGI_PROBE"]);
         Assert.Equal("False", warm[^1]["module added to sys.modules"]);
         Assert.Equal("True", warm[^1]["excepthook is the default"]);
+        Assert.Equal("False", warm[^1]["sys.tracebacklimit set"]);
+        Assert.Equal("False", warm[^1]["socket.socket patched"]);
+        Assert.Equal("False", warm[^1]["builtins has _"]);
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 #!/opt/python2.7/bin/python2.7
 # Reports process-wide state a fresh interpreter starts with, then changes all of it.
 # Run again by the same worker it must report exactly what a fresh CGI process reports.
+import __builtin__
 import decimal
 import logging
 import os
@@ -32,6 +33,9 @@ print "sys.path=%r" % (sys.path,)
 print "module added to sys.modules=%s" % ("warmcgi_probe" in sys.modules)
 print "WARMCGI_PROBE=%s" % os.environ.get("WARMCGI_PROBE", "unset")
 print "excepthook is the default=%s" % (sys.excepthook is sys.__excepthook__)
+print "sys.tracebacklimit set=%s" % hasattr(sys, "tracebacklimit")
+print "socket.socket patched=%s" % getattr(socket.socket, "warmcgi_patched", False)
+print "builtins has _=%s" % hasattr(__builtin__, "_")
 
 signal.signal(signal.SIGALRM, ignore)
 sys.setrecursionlimit(5000)
@@ -42,3 +46,6 @@ sys.path.append("/warmcgi/probe")
 sys.modules["warmcgi_probe"] = type(sys)("warmcgi_probe")
 os.environ["WARMCGI_PROBE"] = "set by an earlier request"
 sys.excepthook = silent_hook
+sys.tracebacklimit = 3
+socket.socket = type("PatchedSocket", (socket.socket,), {"warmcgi_patched": True})
+__builtin__._ = str

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # Reports process-wide state a fresh interpreter starts with, then changes all of it.
 # Run again by the same worker it must report exactly what a fresh CGI process reports.
+import builtins
 import decimal
 import logging
 import os
@@ -23,6 +24,9 @@ print("sys.path=%r" % (sys.path,))
 print("module added to sys.modules=%s" % ("warmcgi_probe" in sys.modules))
 print("WARMCGI_PROBE=%s" % os.environ.get("WARMCGI_PROBE", "unset"))
 print("excepthook is the default=%s" % (sys.excepthook is sys.__excepthook__))
+print("sys.tracebacklimit set=%s" % hasattr(sys, "tracebacklimit"))
+print("socket.socket patched=%s" % getattr(socket.socket, "warmcgi_patched", False))
+print("builtins has _=%s" % hasattr(builtins, "_"))
 
 signal.signal(signal.SIGALRM, lambda signum, frame: None)
 sys.setrecursionlimit(5000)
@@ -33,3 +37,6 @@ sys.path.append("/warmcgi/probe")
 sys.modules["warmcgi_probe"] = type(sys)("warmcgi_probe")
 os.environ["WARMCGI_PROBE"] = "set by an earlier request"
 sys.excepthook = lambda *args: None
+sys.tracebacklimit = 3
+socket.socket = type("PatchedSocket", (socket.socket,), {"warmcgi_patched": True})
+builtins._ = str
