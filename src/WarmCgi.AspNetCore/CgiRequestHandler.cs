@@ -59,7 +59,7 @@ internal sealed partial class CgiRequestHandler
         // HEAD, 1xx/204/304 and a plain client redirect carry no body: the script's is drained.
         bool sendBody = head.Kind != CgiResponseKind.ClientRedirect && !HttpMethods.IsHead(request.Method)
             && head.StatusCode is >= 200 and not 204 and not 304;
-        long sent = await CopyBodyAsync(result.Body, sendBody ? context.Response : null, context.RequestAborted).ConfigureAwait(false);
+        long sent = await CopyBodyAsync(result, sendBody ? context.Response : null, context.RequestAborted).ConfigureAwait(false);
         context.Features.Set(new ResponseBytesFeature(sent));
         if (!result.TimedOut && !context.RequestAborted.IsCancellationRequested)
         {
@@ -103,8 +103,9 @@ internal sealed partial class CgiRequestHandler
     /// especially -- gets a Content-Length: the response then leaves in one write, where
     /// chunked encoding would take a second one for its last chunk.
     /// </summary>
-    private static async Task<long> CopyBodyAsync(PipeReader source, HttpResponse? response, CancellationToken cancellationToken)
+    private static async Task<long> CopyBodyAsync(CgiResult result, HttpResponse? response, CancellationToken cancellationToken)
     {
+        PipeReader source = result.Body;
         var destination = response?.BodyWriter;
         long total = 0;
         try
@@ -113,7 +114,8 @@ internal sealed partial class CgiRequestHandler
             {
                 var read = await source.ReadAsync(CancellationToken.None).ConfigureAwait(false);
                 var buffer = read.Buffer;
-                if (total == 0 && read.IsCompleted && response is { HasStarted: false })
+                // (Output cut short by the timeout is not whole: that response ends in a reset.)
+                if (total == 0 && read.IsCompleted && response is { HasStarted: false } && !result.TimedOut)
                 {
                     response.ContentLength = buffer.Length;
                 }

@@ -77,10 +77,11 @@ internal static class Server
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelCore();
         // Requests run on the socket thread that read them, not after a thread-pool hop (the
-        // socket completions are inline too, see Program.cs). Nothing on the request path
-        // blocks: spawns and file I/O hop to the pool themselves. With the worker hand-over
-        // inline as well, a warm request costs ~2 thread switches in the server instead of
-        // ~12 (measured with hello.py at 16 connections; see bench/README.md).
+        // socket completions are inline too, see Program.cs). What holds that thread is
+        // short: a posix_spawn until the child execs (~150 us, as in lighttpd's event loop);
+        // file I/O goes through the pool. With the worker hand-over inline as well, a warm
+        // request costs ~2 thread switches in the server instead of ~12 (measured with
+        // hello.py at 16 connections; see bench/README.md).
         builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         builder.Services.AddRoutingCore();
         builder.Logging.AddSimpleConsole(o =>

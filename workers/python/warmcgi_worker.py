@@ -357,11 +357,12 @@ class Pump(object):
         self.wake = threading.Lock()   # released by the main thread to unpark the thread
         self.done.acquire()
         self.wake.acquire()
-        self.job, self.parked, self.last = None, False, time.time()
+        self.job, self.parked, self.last, self.running = None, False, time.time(), False
         _thread.start_new_thread(self._loop, ())
 
     def begin(self, conn, reqid, out_fd):
         job = Job(conn, reqid, out_fd)
+        self.running = True   # cleared by the worker once the script has ended
         with self.lock:
             self.job, self.last = job, job.start
             if self.parked:
@@ -410,6 +411,11 @@ class Pump(object):
                 try:
                     drain(job, self.err, None, False)
                     job.conn.send(record(FCGI_STDOUT, job.reqid, b''))
+                    # stdout ended while the script runs (it closed fd 1 itself): keep its
+                    # stderr flowing (a full pipe would block it) until it ends.
+                    while self.running and self.job is job:
+                        if self.err_poll.poll(self.TICK * 1000):
+                            read_stderr(job, self.err, None)
                 except BaseException:
                     log('output pump: ' + describe_exc())
                 self.last = time.time()
@@ -445,17 +451,17 @@ def drain(job, err, deadline, batch):
                 if not events:
                     return pending   # the deadline passed
                 if any(fd == err for fd, _ in events):
-                    read_stderr(job, err, pending if batch else None)
-                continue
-            if not data:
-                return pending
-            rec = record(FCGI_STDOUT, reqid, data)
-            if not batch:
-                conn.send(rec)
-                continue
-            pending.append(rec)
-            size += len(rec)
-            if size >= MAX_CONTENT:
+                    size += read_stderr(job, err, pending if batch else None)
+            else:
+                if not data:
+                    return pending
+                rec = record(FCGI_STDOUT, reqid, data)
+                if not batch:
+                    conn.send(rec)
+                    continue
+                pending.append(rec)
+                size += len(rec)
+            if size >= MAX_CONTENT:   # batch: what waits is bounded
                 conn.send(b''.join(pending))
                 pending, size = [], 0
     finally:
@@ -465,7 +471,8 @@ def drain(job, err, deadline, batch):
 
 def read_stderr(job, err, pending):
     """What the (non-blocking) stderr pipe holds, as FCGI_STDERR records: appended to
-    pending, or sent when pending is None."""
+    pending (returns their size), or sent when pending is None."""
+    added = 0
     while True:
         try:
             data = os.read(err, MAX_CONTENT)
@@ -474,14 +481,17 @@ def read_stderr(job, err, pending):
                 continue
             if e.errno != errno.EAGAIN:
                 raise
-            return
+            return added
         if not data:
-            return
+            return added
         rec = record(FCGI_STDERR, job.reqid, data)
         if pending is None:
             job.conn.send(rec)
         else:
             pending.append(rec)
+            added += len(rec)
+            if added >= MAX_CONTENT:
+                return added   # the caller sends; the rest is read on the next round
 
 
 # --- the request body ------------------------------------------------------------------------
@@ -580,9 +590,13 @@ class StdStreams(object):
         """-> ((stdin, stdout, stderr), the ones to close at the end of the request)"""
         if not PY3:
             stdin = os.fdopen(0, 'r', 0 if unbuffered else -1)
-            stdout = os.fdopen(cloexec(os.dup(1)), 'w', 0) if unbuffered else PY2_STDIO[1]
+            stdout, stderr = PY2_STDIO[1], PY2_STDIO[2]
+            if unbuffered or stdout.closed:   # closed by an earlier script: a new one
+                stdout = os.fdopen(cloexec(os.dup(1)), 'w', 0 if unbuffered else -1)
+            if stderr.closed:
+                stderr = os.fdopen(cloexec(os.dup(2)), 'w', 0)
             stdout.softspace = 0
-            streams = (stdin, stdout, PY2_STDIO[2])
+            streams = (stdin, stdout, stderr)
             return streams, [s for s in streams if s not in PY2_STDIO]
         encoding, errors = self.encoding, self.errors
         if io_encoding:   # PYTHONIOENCODING in the request's environment
@@ -1176,6 +1190,7 @@ class Worker(object):
     def __init__(self, listen_sock, devnull):
         self.listen, self.devnull, self.pid = listen_sock, devnull, os.getpid()
         err_r, self.err_w = new_pipe()
+        self.err_flags = fcntl.fcntl(self.err_w, fcntl.F_GETFL)
         self.pump = Pump(err_r)
         self.code_cache = {}
         self.conn, self.reqid, self.requests = None, 0, 0
@@ -1266,6 +1281,7 @@ class Worker(object):
         except BaseException:
             log('request set-up: ' + describe_exc())
             req.body.discard()
+            self.pump.running = False
             self.close_request_fds()
             if self.pump.job is None:   # failed before the pipes existed
                 conn.send(record(FCGI_STDOUT, req.id, b'') + end_request(req.id, 1))
@@ -1280,6 +1296,7 @@ class Worker(object):
             status = self.run_script(script, entry, error, main_mod, snap)
         if os.getpid() != self.pid:   # a child the script forked has finished the script
             REAL_EXIT(status)
+        self.pump.running = False
         self.close_request_fds()
         self.pump.finish(end_request(req.id, status))
         main_mod = None
@@ -1298,8 +1315,9 @@ class Worker(object):
             self.last_tz = tz
             time.tzset()
         self.random.check()
-        if not PY3 and 'decimal' in sys.modules:   # Python 3's is in the contextvars.Context
-            sys.modules['decimal'].setcontext(sys.modules['decimal'].Context())
+        decimal = None if PY3 else sys.modules.get('decimal')   # Python 3's: the Context
+        if decimal is not None:
+            decimal.setcontext(decimal.Context())
         if self.modules.keep_app:
             self.modules.check_kept(os.path.dirname(script))
         body = req.body
@@ -1309,6 +1327,9 @@ class Worker(object):
         os.dup2(out_w, 1)
         os.close(out_w)
         os.dup2(self.err_w, 2)
+        # fd 2 shares the pipe's file description for good: a script's O_NONBLOCK on it (as
+        # asyncio's connect_write_pipe sets) must not reach the next request.
+        fcntl.fcntl(2, fcntl.F_SETFL, self.err_flags)
         self.pump.begin(conn, req.id, out_r)
         unbuffered = bool(entry and entry[3]) or bool(params.get(b'PYTHONUNBUFFERED'))
         self.streams, self.owned = self.std.open(
@@ -1447,6 +1468,7 @@ class Worker(object):
                     for stream in self.owned:
                         if stream.fileno() > 2:
                             os.close(stream.fileno())
+                self.pump.running = False
                 for fd in (0, 1, 2):
                     os.dup2(self.devnull, fd)
                 # No END_REQUEST: the server must not hand this dying worker the next

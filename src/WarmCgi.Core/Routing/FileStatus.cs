@@ -10,11 +10,14 @@ internal readonly record struct FileStatus(int Mode, long MtimeNanoseconds, long
 {
     private const int TypeMask = 0xF000;
     private const int Directory = 0x4000;
+    private const int Regular = 0x8000;
     private const int SymbolicLink = 0xA000;
 
     public bool IsDirectory => (Mode & TypeMask) == Directory;
 
     public bool IsSymbolicLink => (Mode & TypeMask) == SymbolicLink;
+
+    public bool IsRegularFile => (Mode & TypeMask) == Regular;
 
     /// <summary>False when the path does not exist (or cannot be looked at).</summary>
     public static unsafe bool TryGet(string path, bool followLinks, out FileStatus status)

@@ -70,6 +70,10 @@ public sealed class ScriptResolver
         {
             return ResolveResult.Fail(CgiError.NotFound, "no such script");
         }
+        if (!file.IsRegularFile)
+        {
+            return ResolveResult.Fail(CgiError.Forbidden, "not a regular file (a FIFO, socket or device never runs)");
+        }
         var check = CheckScript(mapping, mapping.Path, Spawner.RealPath(mapping.Path));
         return check ?? new ResolveResult(new ScriptTarget(mapping, mapping.Path, mapping.Prefix, rest) { File = file }, CgiError.None, null);
     }
@@ -119,6 +123,10 @@ public sealed class ScriptResolver
             if (status.IsDirectory)
             {
                 continue;
+            }
+            if (!status.IsRegularFile)
+            {
+                return ResolveResult.Fail(CgiError.Forbidden, "not a regular file (a FIFO, socket or device never runs)");
             }
             string scriptName = mapping.Prefix + rest[..end];
             var check = CheckScript(mapping, current, real ?? Spawner.RealPath(current));

@@ -60,7 +60,13 @@ internal sealed partial class PythonWorker : IAsyncDisposable
             client.Dispose();
             log.Dispose();
             _ = ProcessGroup.TerminateAsync(pid, TimeSpan.FromSeconds(2), TimeProvider.System);
-            _ = ChildReaper.WaitForExitAsync(pid);
+            var exited = ChildReaper.WaitForExitAsync(pid);
+            if (e is SocketException)
+            {
+                // Refused: the interpreter is gone already (not a Python, a crash at start-up...).
+                var status = await exited.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+                throw new WorkerBootException($"{spec.Interpreter} worker did not start ({status}): {e.Message}");
+            }
             throw;
         }
         var worker = new PythonWorker(pid, new FastCgiConnection(client), log, recycleAfter, logger);

@@ -50,18 +50,20 @@ internal sealed partial class WorkerPool : IAsyncDisposable
     public async ValueTask<Acquired> AcquireAsync(CancellationToken cancellationToken)
     {
         TaskCompletionSource<PythonWorker?>? waiter = null;
+        Acquired? now = null;
+        bool spawnAhead = false;
         lock (_lock)
         {
             if (TryTakeIdle(out var idle))
             {
-                SpawnAheadLocked();
-                return new Acquired(idle, CgiError.None, null);
+                spawnAhead = ReserveSpawnAheadLocked();
+                now = new Acquired(idle, CgiError.None, null);
             }
-            if (BootBlocked)
+            else if (BootBlocked)
             {
-                return new Acquired(null, CgiError.BackendCrashed, "Python workers keep failing to start: " + _lastBootError);
+                now = new Acquired(null, CgiError.BackendCrashed, "Python workers keep failing to start: " + _lastBootError);
             }
-            if (Count < _options.MaxWorkers)
+            else if (Count < _options.MaxWorkers)
             {
                 _starting++;
             }
@@ -73,8 +75,16 @@ internal sealed partial class WorkerPool : IAsyncDisposable
             }
             else
             {
-                return new Acquired(null, CgiError.Overloaded, "all Python workers busy and the queue is full");
+                now = new Acquired(null, CgiError.Overloaded, "all Python workers busy and the queue is full");
             }
+        }
+        if (spawnAhead)
+        {
+            _ = StartIdleAsync(); // the spawn runs on this thread: never under the lock
+        }
+        if (now is { } answer)
+        {
+            return answer;
         }
         if (waiter is null)
         {
@@ -182,7 +192,11 @@ internal sealed partial class WorkerPool : IAsyncDisposable
         t_handingOver = true;
         try
         {
-            bool handed = waiter.TrySetResult(worker);
+            return waiter.TrySetResult(worker);
+        }
+        finally
+        {
+            // Even if something above threw, no deferred worker is left without an owner.
             while (deferred.TryDequeue(out var next))
             {
                 if (!next.Waiter.TrySetResult(next.Worker))
@@ -190,10 +204,6 @@ internal sealed partial class WorkerPool : IAsyncDisposable
                     next.Pool.MakeAvailable(next.Worker); // enqueues again, or goes idle
                 }
             }
-            return handed;
-        }
-        finally
-        {
             t_handingOver = false;
         }
     }
@@ -213,14 +223,15 @@ internal sealed partial class WorkerPool : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Called with the lock held: keep one idle worker ready ahead of demand.</summary>
-    private void SpawnAheadLocked()
+    /// <summary>Called with the lock held: whether to start a worker ahead of demand, one being reserved.</summary>
+    private bool ReserveSpawnAheadLocked()
     {
         if (_idle.Count == 0 && Count < _options.MaxWorkers && !BootBlocked && !_disposed)
         {
             _starting++;
-            _ = StartIdleAsync();
+            return true;
         }
+        return false;
     }
 
     private void Retire(PythonWorker worker, string why)

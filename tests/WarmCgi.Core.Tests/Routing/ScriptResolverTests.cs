@@ -242,6 +242,19 @@ public sealed class ScriptResolverTests : IDisposable
     }
 
     [Fact]
+    public void An_executable_FIFO_is_forbidden_never_opened()
+    {
+        string fifo = _tree["cgi-bin/fifo.sh"];
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            mkfifo.WaitForExit();
+        }
+        System.IO.File.SetUnixFileMode(fifo, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        Refuses("/cgi-bin/fifo.sh", CgiError.Forbidden);
+    }
+
+    [Fact]
     public void A_dangling_symlink_is_not_found()
     {
         Refuses("/cgi-bin/dangling.sh", CgiError.NotFound);

@@ -85,4 +85,31 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
         }
         Assert.Equal(tokens.Length, idsByToken.Values.Distinct().Count());
     }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_script_that_closes_stdout_and_goes_on_writing_stderr_ends_its_response_and_runs_to_its_end(string python)
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            var run = await _client.RunAsync($"/warm/{python}/stdout_closed_early.py");
+
+            Assert.Equal(200, run.Status);
+            Assert.Equal("answered before closing stdout\n", run.Text);
+        }
+        await _server.Logs.WaitForAsync(e => e["Script"] == $"/warm/{python}/stdout_closed_early.py" && e["Line"] == "stdout_closed_early.py: finished",
+            "the script's last stderr line, written after more than a pipe holds");
+        Assert.Equal(200, (await _client.RunAsync($"/warm/{python}/pid.py")).Status);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_non_blocking_stderr_set_by_one_request_is_blocking_again_in_the_next(string python)
+    {
+        var warm = await _client.AssertWarmMatchesColdAsync($"{python}/stderr_nonblocking.py", times: 3);
+
+        Assert.All(warm, run => Assert.Equal("False", run["stderr non-blocking"]));
+    }
 }
