@@ -96,10 +96,17 @@ public sealed class WarmPoolOptions
     /// <summary>Requests that wait for a worker before the fast 503.</summary>
     public int QueueLimit { get; set; } = 256;
 
-    /// <summary>Recycle a worker after this many requests (plus jitter), like gunicorn's max_requests; 0 never.</summary>
-    public int MaxRequests { get; set; } = 10_000;
+    /// <summary>
+    /// Recycle a worker after this many requests (plus jitter), like gunicorn's max_requests;
+    /// 0 never. Default 100,000: a new worker pays the interpreter's start and the script's
+    /// imports again, and the pool runs a worker short meanwhile (measured, hello.py at 16
+    /// connections: 7.8-8.5k requests/s recycling every 10,000, 11.0k every 100,000). Leaks
+    /// are bounded by <see cref="MaxMemoryMb"/> as well.
+    /// </summary>
+    public int MaxRequests { get; set; } = 100_000;
 
-    public int MaxRequestsJitter { get; set; } = 1_000;
+    /// <summary>Plus a random 0..jitter requests, so that workers do not all recycle at once.</summary>
+    public int MaxRequestsJitter { get; set; } = 10_000;
 
     /// <summary>Recycle a worker whose resident memory passes this many MiB; 0 never.</summary>
     public int MaxMemoryMb { get; set; } = 512;
