@@ -434,13 +434,8 @@ def drain(job, err, deadline, batch):
     pending, size, poller = [], 0, None
     try:
         while True:
-            try:
-                data = os.read(out, MAX_CONTENT)
-            except EnvironmentError as e:
-                if e.errno == errno.EINTR:
-                    continue
-                if e.errno != errno.EAGAIN:
-                    raise
+            data = read_ready(out)
+            if data is None:
                 # A writer is left (the script still runs, or a child of it): wait for both.
                 if poller is None:
                     poller = select.poll()
@@ -469,20 +464,25 @@ def drain(job, err, deadline, batch):
         job.out = -1
 
 
+def read_ready(fd):
+    """What a non-blocking fd holds: bytes, b'' at EOF, None when a read would block."""
+    while True:
+        try:
+            return os.read(fd, MAX_CONTENT)
+        except EnvironmentError as e:
+            if e.errno == errno.EAGAIN:
+                return None
+            if e.errno != errno.EINTR:
+                raise
+
+
 def read_stderr(job, err, pending):
     """What the (non-blocking) stderr pipe holds, as FCGI_STDERR records: appended to
     pending (returns their size), or sent when pending is None."""
     added = 0
     while True:
-        try:
-            data = os.read(err, MAX_CONTENT)
-        except EnvironmentError as e:
-            if e.errno == errno.EINTR:
-                continue
-            if e.errno != errno.EAGAIN:
-                raise
-            return added
-        if not data:
+        data = read_ready(err)
+        if not data:   # empty for now (None), or every writer gone (b'')
             return added
         rec = record(FCGI_STDERR, job.reqid, data)
         if pending is None:
