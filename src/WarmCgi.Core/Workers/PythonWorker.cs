@@ -18,6 +18,8 @@ internal sealed partial class PythonWorker : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Socket _log;
     private int _stopping;
+    private bool _replacementStarting;
+    private bool _replaced;
 
     private PythonWorker(int pid, FastCgiConnection connection, Socket log, int recycleAfter, ILogger logger)
     {
@@ -39,6 +41,20 @@ internal sealed partial class PythonWorker : IAsyncDisposable
     public int RequestsServed { get; set; }
 
     public int RecycleAfter { get; }
+
+    /// <summary>It served its quota and a replacement is starting; it serves on meanwhile.</summary>
+    public bool ReplacementStarting
+    {
+        get => Volatile.Read(ref _replacementStarting);
+        set => Volatile.Write(ref _replacementStarting, value);
+    }
+
+    /// <summary>Its replacement is ready: it is retired when next given back or found idle.</summary>
+    public bool Replaced
+    {
+        get => Volatile.Read(ref _replaced);
+        set => Volatile.Write(ref _replaced, value);
+    }
 
     public long IdleSinceTicks { get; set; }
 

@@ -117,9 +117,9 @@ internal sealed partial class WorkerPool
             {
                 bool surplus = Count - 1 >= _options.MinWorkers && now - worker.IdleSinceTicks > idleLimit;
                 bool tooBig = memoryLimit > 0 && worker.ResidentBytes() > memoryLimit;
-                if (!worker.IsAlive || surplus || tooBig)
+                if (!worker.IsAlive || surplus || tooBig || worker.Replaced)
                 {
-                    Retire(worker, tooBig ? "over the memory ceiling" : surplus ? "idle" : "dead");
+                    Retire(worker, tooBig ? "over the memory ceiling" : surplus ? "idle" : worker.Replaced ? "served its quota, replaced" : "dead");
                 }
                 else
                 {

@@ -107,22 +107,30 @@ internal sealed partial class WorkerPool : IAsyncDisposable
             : new Acquired(worker, CgiError.None, null);
     }
 
-    /// <summary>Gives a worker back after a request. <paramref name="reusable"/> is false after any failure.</summary>
+    /// <summary>
+    /// Gives a worker back after a request. <paramref name="reusable"/> is false after any
+    /// failure: such a worker is retired at once. One that served its quota keeps serving
+    /// while its replacement starts, and is retired once that one is ready: recycling never
+    /// runs the pool a worker short.
+    /// </summary>
     public void Release(PythonWorker worker, bool reusable)
     {
         worker.RequestsServed++;
-        bool recycle = !reusable || !worker.IsAlive || !worker.Connection.IsReusable
-            || (_options.MaxRequests > 0 && worker.RequestsServed >= worker.RecycleAfter);
-        if (!recycle)
+        bool broken = !reusable || !worker.IsAlive || !worker.Connection.IsReusable;
+        if (!broken && !worker.Replaced)
         {
+            if (_options.MaxRequests > 0 && worker.RequestsServed >= worker.RecycleAfter && !worker.ReplacementStarting)
+            {
+                StartReplacement(worker);
+            }
             MakeAvailable(worker);
             return;
         }
         bool startReplacement;
         lock (_lock)
         {
-            Retire(worker, !reusable ? "failed or timed out" : !worker.IsAlive || !worker.Connection.IsReusable ? "dead or broken" : "served its quota");
-            startReplacement = _waiters.Count > 0 && !_disposed;
+            Retire(worker, !reusable ? "failed or timed out" : broken ? "dead or broken" : "served its quota, replaced");
+            startReplacement = broken && _waiters.Count > 0 && !_disposed;
             if (startReplacement)
             {
                 _starting++;
@@ -132,6 +140,33 @@ internal sealed partial class WorkerPool : IAsyncDisposable
         {
             _ = StartForWaiterAsync();
         }
+    }
+
+    private void StartReplacement(PythonWorker worker)
+    {
+        lock (_lock)
+        {
+            if (_disposed || BootBlocked)
+            {
+                return; // it serves on; its next release tries again
+            }
+            worker.ReplacementStarting = true;
+            _starting++;
+        }
+        _ = ReplaceAsync(worker);
+    }
+
+    private async Task ReplaceAsync(PythonWorker worker)
+    {
+        var replacement = await StartWorkerAsync(CancellationToken.None).ConfigureAwait(false);
+        if (replacement is null)
+        {
+            worker.ReplacementStarting = false; // the old one serves on (boot failures back off)
+            return;
+        }
+        // From now on the old worker is retired when it is next given back, or found idle.
+        worker.Replaced = true;
+        MakeAvailable(replacement);
     }
 
     /// <summary>
@@ -214,11 +249,11 @@ internal sealed partial class WorkerPool : IAsyncDisposable
     {
         while (_idle.TryPop(out worker!))
         {
-            if (worker.IsAlive && worker.Connection.IsReusable)
+            if (worker.IsAlive && worker.Connection.IsReusable && !worker.Replaced)
             {
                 return true;
             }
-            Retire(worker, "found dead while idle");
+            Retire(worker, worker.Replaced ? "served its quota, replaced" : "found dead while idle");
         }
         return false;
     }
