@@ -8,7 +8,7 @@ need=()
 for tool in perl:perl git:git hg:mercurial pypy3:pypy3; do
   command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}")
 done
-[ -x /usr/share/gitweb/gitweb.cgi ] || need+=(gitweb)
+[ -e /usr/lib/cgi-bin/gitweb.cgi ] || need+=(gitweb)
 [ -x /usr/lib/cgit/cgit.cgi ] || need+=(cgit)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
