@@ -100,16 +100,18 @@ internal static class Server
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // A client that half-closes after its request still gets the answer, as from Apache.
+            static void HalfClose(ListenOptions listen) => listen.Use(HalfCloseTolerantConnection.Middleware);
             foreach (var listen in options.Listen)
             {
                 _ = ListenAddress.TryParse(listen, out var address); // validated already
                 if (address.IsLocalhost)
                 {
-                    kestrel.ListenLocalhost(address.Port);
+                    kestrel.ListenLocalhost(address.Port, HalfClose);
                 }
                 else
                 {
-                    kestrel.Listen(address.Address!, address.Port);
+                    kestrel.Listen(address.Address!, address.Port, HalfClose);
                 }
             }
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize == 0 ? null : options.MaxRequestBodySize;

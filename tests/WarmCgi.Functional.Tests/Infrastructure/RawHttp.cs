@@ -24,7 +24,8 @@ public static class RawHttp
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     /// <param name="request">The request head (and body); "Connection: close" is added, so the response ends with the connection.</param>
-    public static async Task<RawResponse> SendAsync(int port, string request)
+    /// <param name="halfClose">Shut the client's sending side once the request is out, as <c>nc -N</c> does.</param>
+    public static async Task<RawResponse> SendAsync(int port, string request, bool halfClose = false)
     {
         using var cancel = new CancellationTokenSource(Timeout);
         using var client = new TcpClient();
@@ -34,6 +35,10 @@ public static class RawHttp
         string head = headEnd < 0 ? request.TrimEnd('\r', '\n') : request[..headEnd];
         string body = headEnd < 0 ? "" : request[(headEnd + 4)..];
         await stream.WriteAsync(Encoding.Latin1.GetBytes(head + "\r\nConnection: close\r\n\r\n" + body), cancel.Token);
+        if (halfClose)
+        {
+            client.Client.Shutdown(SocketShutdown.Send);
+        }
         using var received = new MemoryStream();
         await stream.CopyToAsync(received, cancel.Token);
         return Parse(received.ToArray(), isHead: request.StartsWith("HEAD ", StringComparison.Ordinal));

@@ -88,7 +88,7 @@ public sealed class TestServer : IAsyncDisposable
         ["SetEnv:WORK_DIR"] = site.Work,
     };
 
-    public Task<RawResponse> SendRawAsync(string request) => RawHttp.SendAsync(Port, request);
+    public Task<RawResponse> SendRawAsync(string request, bool halfClose = false) => RawHttp.SendAsync(Port, request, halfClose);
 
     public async ValueTask DisposeAsync()
     {

@@ -38,4 +38,30 @@ public sealed class ClientDisconnectTests(SiteFixture fixture) : IClassFixture<S
 
         await ProcessState.AllGoneAsync(pids, Timeouts.ProcessGone);
     }
+
+    [Theory]
+    [InlineData("GET /cgi-bin/hello.sh HTTP/1.1\r\nHost: t", "hello\n")]
+    [InlineData("GET /cgi-bin/hello.sh HTTP/1.0", "hello\n")]
+    [InlineData("POST /cgi-bin/echo_body.pl HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc", "read=3\n")]
+    [InlineData("GET /index.html HTTP/1.1\r\nHost: t", "static index page")]
+    public async Task A_client_that_half_closes_after_its_request_still_gets_the_whole_answer(string request, string expected)
+    {
+        // nc -N, scripted probes and old HTTP/1.0 tools shut their side once the request is
+        // out, then read; Apache answers them (Kestrel alone took the FIN for an abort).
+        var response = await _server.SendRawAsync(request, halfClose: true).Within();
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Contains(expected, response.BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_that_half_closes_and_waits_for_a_silent_script_gets_it_killed_after_the_grace()
+    {
+        var response = _server.SendRawAsync("GET /cgi-bin/sleepy.sh?half-closed HTTP/1.1\r\nHost: t", halfClose: true);
+        int[] pids = await PidsAsync("half-closed");
+
+        // A FIN cannot tell a half-close from a client that left: past the grace it is the latter.
+        await ProcessState.AllGoneAsync(pids, Timeouts.ProcessGone);
+        await Assert.ThrowsAnyAsync<Exception>(() => response).Within();
+    }
 }
