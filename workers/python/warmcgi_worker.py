@@ -769,10 +769,13 @@ def run_main(code, namespace):
         sys.exc_clear()   # else the script would see the worker's last handled exception
     try:
         exec(code, namespace)
+        flush_line()
         return 0
     except SystemExit as e:
+        flush_line()
         return exit_status(e.code)
     except BaseException:
+        flush_line()
         etype, value, tb = sys.exc_info()
         tb = tb.tb_next   # without the worker's frame (Python 3 prints value's own)
         if PY3:
@@ -801,6 +804,11 @@ def run_atexit():
         if atexit._ncallbacks():
             atexit._run_exitfuncs()
             atexit._clear()
+            # weakref.finalize's exit hook marks the process as shutting down: later
+            # requests' finalizers would never run (TemporaryDirectory left behind...).
+            finalize = getattr(sys.modules.get('weakref'), 'finalize', None)
+            if finalize is not None and getattr(finalize, '_shutdown', False):
+                finalize._shutdown = finalize._registered_with_atexit = False
         return
     exitfunc = getattr(sys, 'exitfunc', None)
     try:
@@ -831,6 +839,27 @@ def stdlib_exit_hooks(phase):
             getattr(module, hook)()
         if getattr(module, flag, False):
             setattr(module, flag, False)
+
+
+def flush_line():
+    """Python 2 ends a script's run as it ends a line: a pending `print x,` gets its newline."""
+    if PY3:
+        return
+    try:
+        if getattr(sys.stdout, 'softspace', 0):
+            sys.stdout.write('\n')
+            sys.stdout.softspace = 0
+    except Exception:
+        pass
+
+
+def clear_module(namespace):
+    """A module's teardown: its globals go, __builtins__ stays -- a __del__ that runs
+    meanwhile (a session saving itself) still has open() and print(), as at exit."""
+    held = list(namespace.values())
+    namespace.clear()
+    namespace['__builtins__'] = builtins
+    del held[:]   # the objects go now, in the order they were defined
 
 
 def flush_std():
@@ -871,6 +900,7 @@ class ProcessState(object):
         self.attrs = snapshot_attrs(sys.__dict__, self.SYS_ATTRS)
         self.path, self.meta_path = list(sys.path), list(sys.meta_path)
         self.path_hooks = list(sys.path_hooks)
+        self.importer_cache = dict(sys.path_importer_cache)
         here = os.path.dirname(os.path.realpath(__file__))
         self.path_rest = self.path[1:] if self.path and os.path.realpath(
             self.path[0] or '.') == here else list(self.path)
@@ -936,6 +966,13 @@ class ProcessState(object):
                                (sys.path_hooks, self.path_hooks)):
             if current != saved:
                 current[:] = saved
+        # Finders a request's imports cached: keyed by path as written, so a relative
+        # 'lib' (or a folder missing then, cached as nothing there) would serve the next
+        # script from another folder.
+        cache = sys.path_importer_cache
+        if len(cache) != len(self.importer_cache):
+            for key in [k for k in cache if k not in self.importer_cache]:
+                del cache[key]
         for get, put, value in self.getset:
             if get() != value:
                 put(value)
@@ -1142,6 +1179,8 @@ class LoggingGuard(object):
                 changed = True
         if manager.disable:
             manager.disable, changed = 0, True
+        if getattr(manager, 'emittedNoHandlerWarning', False):
+            manager.emittedNoHandlerWarning = False   # a fresh process warns once again
         for owner, name, value in ((manager, 'loggerClass', None),
                                    (lg, '_loggerClass', lg.Logger),
                                    (manager, 'logRecordFactory', None),
@@ -1196,6 +1235,7 @@ class Worker(object):
         self.conn, self.reqid, self.requests = None, 0, 0
         self.streams = self.owned = ()
         self.last_tz, self.forked = object(), False
+        self.real_tzset = watch(time, 'tzset', self.noting_tzset)
         self.std = StdStreams()
         self.random, self.logging = RandomGuard(), LoggingGuard()
         self.state = ProcessState()
@@ -1313,7 +1353,7 @@ class Worker(object):
         tz = params.get(b'TZ')
         if tz != self.last_tz:
             self.last_tz = tz
-            time.tzset()
+            self.real_tzset()
         self.random.check()
         decimal = None if PY3 else sys.modules.get('decimal')   # Python 3's: the Context
         if decimal is not None:
@@ -1366,6 +1406,9 @@ class Worker(object):
                 return entry, None
             with open(path, 'rb') as f:
                 source = f.read()
+            linecache = sys.modules.get('linecache')
+            if linecache is not None:   # cgitb's listing must show the new lines
+                linecache.cache.pop(path, None)
             # dont_inherit: the worker's __future__ flags must not reach the script. Python 2
             # parses a string's end unlike a file's (SyntaxError texts) without a last \n.
             code = compile(source if PY3 else source + b'\n', path, 'exec', 0, True)
@@ -1422,13 +1465,16 @@ class Worker(object):
         # Module teardown. Like the interpreter, put the original std streams back first,
         # so that a script's own replacement (open(1, 'w', encoding=...) owns fd 1) is
         # closed now and not while a later request uses fd 1; then __main__'s globals.
-        streams = self.streams
-        replaced = sys.stdin is not streams[0] or sys.stdout is not streams[1] \
-            or sys.stderr is not streams[2]
-        sys.stdin, sys.stdout, sys.stderr = streams
-        main_mod.__dict__.clear()
-        if replaced and PYPY:
-            gc.collect()   # no reference counting: close the replaced streams now
+        sys.stdin, sys.stdout, sys.stderr = self.streams
+        clear_module(main_mod.__dict__)
+        # What the script's reference cycles hold (a footer a __del__ prints, a file not
+        # yet flushed, replaced streams) goes now, into this response, as the interpreter's
+        # last collection does at exit. On CPython the request's young objects suffice
+        # (cheap); PyPy has no reference counting: everything.
+        if PYPY:
+            gc.collect()
+        else:
+            gc.collect(1)
         flush_std()   # what teardown printed (a __del__...)
         return status
 
@@ -1457,6 +1503,18 @@ class Worker(object):
         os.dup2(devnull, 0)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
+        if not PY3:
+            # reload(sys) (for setdefaultencoding) gives a script the interpreter's own
+            # stdin back: what its buffers read ahead of this request's body would go to
+            # the next client's script. A seek beyond them (fd 0 is /dev/null now, where
+            # any offset is fine) drops them, and the end-of-file mark with them.
+            try:
+                PY2_STDIO[0].seek(1 << 40)
+            except Exception:
+                pass
+
+    def noting_tzset(self):
+        self.last_tz = object()   # the script's TZ: the next request sets its own again
 
     def script_exit(self, n):
         """os._exit while a script runs: deliver what is already written, then really exit."""

@@ -55,4 +55,22 @@ public sealed class AppModuleTests(WarmFixture fixture) : IClassFixture<WarmFixt
         Assert.Equal("version 2\n", second.Text);
         ScriptRuns.AssertSameWorker([first, second]);
     }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_relative_sys_path_entry_finds_the_modules_of_each_scripts_own_folder(string python)
+    {
+        // sys.path.insert(0, "lib") means the cwd's lib/: the folder without one runs first
+        // (the import system caches "nothing at 'lib'"), then the one with it, then again.
+        string[] folders = ["site_without_lib", "site_with_lib", "site_without_lib", "site_with_lib"];
+        var runs = new List<ScriptRun>();
+        foreach (string folder in folders)
+        {
+            runs.Add(await _client.RunAsync($"/warm/{python}/{folder}/relative_import.py"));
+        }
+
+        ScriptRuns.AssertSameWorker(runs);
+        Assert.Equal(["none", "site_with_lib/lib", "none", "site_with_lib/lib"], runs.Select(run => run["siteconf"]));
+    }
 }

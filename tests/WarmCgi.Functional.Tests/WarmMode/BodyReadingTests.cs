@@ -69,4 +69,15 @@ public sealed class BodyReadingTests(WarmFixture fixture) : IClassFixture<WarmFi
         }
         return text.ToString(0, size);
     }
+
+    [Fact]
+    public async Task Python_2s_own_stdin_that_reload_sys_brings_back_holds_nothing_of_an_earlier_body()
+    {
+        var first = await _client.RunAsync("/warm/py2/reload_sys_stdin.py", new StringContent("first\nsecond\nthird\n"));
+        var next = await _client.RunAsync("/warm/py2/reload_sys_stdin.py", new StringContent("new body\n"));
+
+        ScriptRuns.AssertSameWorker([first, next]);
+        Assert.Equal("'first\\n'", first["first line"]);
+        Assert.Equal("'new body\\n'", next["first line"]);
+    }
 }

@@ -36,4 +36,30 @@ public sealed class ProcessStateTests(WarmFixture fixture) : IClassFixture<WarmF
     {
         await _client.AssertWarmMatchesColdAsync($"{python}/warning_filters.py", times: 3);
     }
+
+    [Fact]
+    public async Task Finalizers_a_timezone_and_reference_cycles_of_a_request_end_with_it_in_Python_3()
+    {
+        var warm = await _client.AssertWarmMatchesColdAsync("py3/leftovers.py", times: 3);
+
+        Assert.All(warm, run =>
+        {
+            Assert.Equal("('UTC', 'UTC') timezone=0", run["tzname"]);
+            Assert.Equal("ran when its object went", run["finalizer"]);
+            Assert.Equal("ran at exit", run["exit finalizer"]);
+            Assert.Equal("printed by a cycle's __del__ at teardown", run["footer"]);
+        });
+    }
+
+    [Fact]
+    public async Task A_timezone_a_teardown_del_and_a_pending_print_comma_end_with_their_request_in_Python_2()
+    {
+        var warm = await _client.AssertWarmMatchesColdAsync("py2/leftovers.py", times: 3);
+
+        Assert.All(warm, run =>
+        {
+            Assert.Equal("('UTC', 'UTC') timezone=0", run["tzname"]);
+            Assert.Contains("last words\n", run.Text, StringComparison.Ordinal);
+        });
+    }
 }

@@ -1,0 +1,1 @@
+WHERE = "site_with_lib/lib"
