@@ -64,6 +64,7 @@ public sealed class CgiEngine : IAsyncDisposable
             Interpreters = interpreters,
             Python = m.Python ?? options.Python,
             KeepAppModules = m.KeepAppModules,
+            PythonStartupEnvironment = Workers.StartupVariables.Of(m.SetEnv),
         };
     }
 

@@ -43,6 +43,9 @@ public sealed record ScriptMapping
     /// <summary>Warm mode: keep the app's own modules resident, reloaded when edited.</summary>
     public bool KeepAppModules { get; init; }
 
+    /// <summary>Warm mode: the variables of <see cref="Environment"/> a Python reads at start-up, as its workers get them.</summary>
+    internal string PythonStartupEnvironment { get; init; } = "";
+
     /// <summary>Real path of <see cref="Path"/>, resolved once; scripts must stay under it.</summary>
     internal string RealRoot { get; init; } = "";
 

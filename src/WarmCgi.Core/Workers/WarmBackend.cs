@@ -41,7 +41,8 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         {
             return await _cold.StartAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
-        var pool = PoolFor(new PoolKey(python, invocation.Target.Mapping.KeepAppModules));
+        var mapping = invocation.Target.Mapping;
+        var pool = PoolFor(new PoolKey(python, mapping.KeepAppModules, mapping.PythonStartupEnvironment));
         var acquired = await pool.AcquireAsync(cancellationToken).ConfigureAwait(false);
         if (acquired.Worker is not { } worker)
         {
@@ -54,8 +55,13 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
     private WorkerPool PoolFor(PoolKey key) =>
         _pools.GetOrAdd(key, k => new Lazy<WorkerPool>(() =>
         {
-            var env = new List<string> { "PATH=" + _environment.Path };
-            env.AddRange(_environment.Extra.Select(kv => kv.Key + "=" + kv.Value));
+            // As a script's environment is made: PATH, the server-wide variables over it, the mapping's over those.
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = _environment.Path };
+            foreach (var (name, value) in _environment.Extra.Concat(StartupVariables.Parse(k.StartupEnvironment)))
+            {
+                variables[name] = value;
+            }
+            var env = variables.Select(kv => kv.Key + "=" + kv.Value).ToList();
             var spec = new WorkerSpec(k.Interpreter, _workerScript.Value, env, k.KeepAppModules, TimeSpan.FromSeconds(30));
             return new WorkerPool(spec, _options, _killGrace, _time, _logger);
         })).Value;

@@ -63,4 +63,20 @@ public sealed class PoolSelectionTests(PoolSelectionFixture fixture) : IClassFix
         Assert.All(runs, run => Assert.Equal("PyPy", run["implementation"]));
         ScriptRuns.AssertSameWorker(runs);
     }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_mappings_SetEnv_PYTHONPATH_reaches_the_interpreter_as_it_starts(string python)
+    {
+        // Python reads PYTHONPATH once, at start-up: the mapping that sets it gets workers
+        // started with it; the mapping beside it, without, does not see its modules.
+        var with = await _client.RunTimesAsync(2, $"/warm-pythonpath/{python}/uses_pythonpath.py");
+        var without = await _client.RunAsync($"/warm/{python}/uses_pythonpath.py");
+
+        ScriptRuns.AssertSameWorker(with);
+        Assert.All(with, run => Assert.Equal("PYTHONPATH", run["sharedlib"]));
+        Assert.Equal("none", without["sharedlib"]);
+        Assert.NotEqual(with[0].Pid, without.Pid);
+    }
 }

@@ -19,6 +19,10 @@ public class WarmFixture : SiteFixture
         settings["Mappings:1002:Prefix"] = "/cold";
         settings["Mappings:1002:Path"] = Site["warm"];
         settings["Mappings:1002:Mode"] = "cold";
+        settings["Mappings:1003:Prefix"] = "/warm-pythonpath";
+        settings["Mappings:1003:Path"] = Site["warm"];
+        settings["Mappings:1003:Mode"] = "warm";
+        settings["Mappings:1003:SetEnv:PYTHONPATH"] = Path.Combine(Site["warm"], "pythonpath_lib");
         settings["Warm:MaxWorkers"] = "1";
         return settings;
     }
