@@ -26,7 +26,10 @@ internal sealed partial class CgiRequestHandler
 
     public bool Owns(PathString path) => _engine.Resolver.MatchMapping(path.Value ?? "/") is not null;
 
-    public async Task HandleAsync(HttpContext context)
+    public Task HandleAsync(HttpContext context) => HandleAsync(context, next: null);
+
+    /// <param name="next">What serves URLs outside the script mappings (static files), for local redirects there.</param>
+    public async Task HandleAsync(HttpContext context, RequestDelegate? next)
     {
         long? limit = _engine.Dispatcher.Settings.MaxRequestBodySize;
         var bodySize = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
@@ -46,6 +49,11 @@ internal sealed partial class CgiRequestHandler
         if (result.Error != CgiError.None)
         {
             await WriteFailureAsync(context, result.Error).ConfigureAwait(false);
+            return;
+        }
+        if (result.DocumentLocation is { } location)
+        {
+            await ServeDocumentAsync(context, location, result.CarriedHeaders, next).ConfigureAwait(false);
             return;
         }
         var head = result.Head!;
@@ -72,6 +80,26 @@ internal sealed partial class CgiRequestHandler
             LogTruncated(_logger, request.Path, request.RequestId);
             context.Abort();
         }
+    }
+
+    /// <summary>
+    /// RFC 3875 6.2.2: a local redirect to a URL that no script mapping owns is answered as a
+    /// GET of that URL would be -- by the rest of the pipeline (the document root), with the
+    /// cookies the redirecting script set.
+    /// </summary>
+    private static Task ServeDocumentAsync(HttpContext context, string location, IReadOnlyList<KeyValuePair<string, string>> cookies, RequestDelegate? next)
+    {
+        var request = context.Request;
+        int q = location.IndexOf('?', StringComparison.Ordinal);
+        request.Method = HttpMethods.IsHead(request.Method) ? HttpMethods.Head : HttpMethods.Get;
+        request.Path = PathString.FromUriComponent(q < 0 ? location : location[..q]);
+        request.QueryString = q < 0 ? QueryString.Empty : new QueryString(location[q..]);
+        request.Headers.ContentType = default;
+        foreach (var (name, value) in cookies)
+        {
+            context.Response.Headers.Append(name, value);
+        }
+        return next is null ? WriteFailureAsync(context, CgiError.NotFound) : next(context);
     }
 
     private static bool TryWriteHead(HttpContext context, CgiResponseHead head)

@@ -15,7 +15,7 @@ public static class WarmCgiApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var handler = app.ApplicationServices.GetRequiredService<CgiRequestHandler>();
-        return app.Use(next => context => handler.Owns(context.Request.Path) ? handler.HandleAsync(context) : next(context));
+        return app.Use(next => context => handler.Owns(context.Request.Path) ? handler.HandleAsync(context, next) : next(context));
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net;
 using WarmCgi.Routing;
 
@@ -120,17 +121,41 @@ public static class CgiEnvironment
                 continue;
             }
             string variable = MetaVariableName(name);
+            string text = HeaderText(value);
             int existing = env.FindIndex(firstHeader, kv => kv.Key == variable);
             if (existing < 0)
             {
-                env.Add(new(variable, value));
+                env.Add(new(variable, text));
             }
             else
             {
                 // RFC 9110 5.3: repeated fields join with ", "; Cookie with "; " (RFC 6265 5.4).
                 string separator = variable == "HTTP_COOKIE" ? "; " : ", ";
-                env[existing] = new(variable, env[existing].Value + separator + value);
+                env[existing] = new(variable, env[existing].Value + separator + text);
             }
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// A header value as the script must get its bytes. Headers arrive as Latin-1 (one char a
+    /// byte) and the environment goes out as UTF-8: a UTF-8 value (a cookie, a Referer with
+    /// raw non-ASCII) is decoded here so that its bytes reach the script unchanged.
+    /// </summary>
+    internal static string HeaderText(string latin1)
+    {
+        if (System.Text.Ascii.IsValid(latin1))
+        {
+            return latin1;
+        }
+        try
+        {
+            return StrictUtf8.GetString(Encoding.Latin1.GetBytes(latin1));
+        }
+        catch (DecoderFallbackException)
+        {
+            return latin1; // not UTF-8: each byte above 0x7F reaches the script as its UTF-8 form
         }
     }
 

@@ -126,6 +126,13 @@ public static class CgiOutputParser
             }
         }
         var kept = headers.Where(h => !DroppedHeaders.Contains(h.Key)).ToList();
+        // A second Content-Type replaces the first, as in Apache: two would make the response invalid.
+        static bool IsContentType(KeyValuePair<string, string> h) => h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase);
+        int lastType = kept.FindLastIndex(IsContentType);
+        if (kept.FindIndex(IsContentType) != lastType)
+        {
+            kept = kept.Where((h, i) => i == lastType || !IsContentType(h)).ToList();
+        }
         CgiResponseKind kind;
         if (location is null)
         {
@@ -136,10 +143,12 @@ public static class CgiOutputParser
             // Apache's rule: a local path and a 200 status re-dispatch inside the server.
             kind = CgiResponseKind.LocalRedirect;
         }
-        else if (!hasStatus)
+        else if (!hasStatus || status == 200)
         {
+            // "Status: 200" beside an absolute Location is still a redirect to Apache (a 302).
             kind = CgiResponseKind.ClientRedirect;
             status = 302;
+            reason = null;
         }
         else
         {

@@ -57,7 +57,8 @@ public sealed partial class CgiDispatcher
         Stream? spooled = null;
         try
         {
-            long? length = request.HasBody ? request.ContentLength : null;
+            // A Content-Length of 0 is still a CONTENT_LENGTH, as in Apache: scripts do int(os.environ["CONTENT_LENGTH"]).
+            long? length = request.ContentLength;
             Stream body = request.Body;
             var resolved = _resolver.Resolve(request.Path);
             if (resolved.Target is null)
@@ -92,13 +93,17 @@ public sealed partial class CgiDispatcher
     private async Task<CgiResult> RunAsync(CgiRequest request, ScriptTarget target, Stream body, long? length, Stream? spooled, CancellationToken requestAborted)
     {
         var env = CgiEnvironment.Build(request, target, _environment, length);
+        var cookies = new List<KeyValuePair<string, string>>();
         for (int redirects = 0; ; redirects++)
         {
-            var attempt = await RunOnceAsync(request, target, env, body, length, spooled, requestAborted).ConfigureAwait(false);
+            var attempt = await RunOnceAsync(request, target, env, body, length, spooled, cookies, requestAborted).ConfigureAwait(false);
             if (attempt.Redirect is null)
             {
                 return attempt.Result!;
             }
+            // Apache keeps the Set-Cookie of a script that redirects inside the server: "set a
+            // cookie, then show the page" works.
+            cookies.AddRange(attempt.Redirect.Headers.Where(h => h.Key.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)));
             if (spooled is not null)
             {
                 await spooled.DisposeAsync().ConfigureAwait(false);
@@ -108,8 +113,11 @@ public sealed partial class CgiDispatcher
             {
                 return Fail(request, CgiError.TooManyRedirects, "local redirects exceed the limit (a loop?)");
             }
-            // RFC 3875 6.2.2: the server re-dispatches the new URL as a GET without a body.
-            string location = attempt.Redirect;
+            // RFC 3875 6.2.2: the server answers the new URL as it would a GET of it, without a
+            // body (a fragment is the client's business). REQUEST_URI stays the client's, as in Apache.
+            string location = attempt.Redirect.Location!;
+            int hash = location.IndexOf('#', StringComparison.Ordinal);
+            location = hash < 0 ? location : location[..hash];
             int q = location.IndexOf('?', StringComparison.Ordinal);
             string path = Uri.UnescapeDataString(q < 0 ? location : location[..q]);
             var next = request with
@@ -117,36 +125,37 @@ public sealed partial class CgiDispatcher
                 Method = "GET",
                 Path = path,
                 QueryString = q < 0 ? "" : location[(q + 1)..],
-                RawTarget = location,
                 HasBody = false,
                 ContentLength = null,
                 Headers = request.Headers.Where(h => !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).ToList(),
             };
+            if (_resolver.MatchMapping(path) is null)
+            {
+                return CgiResult.ForDocument(location, cookies);
+            }
             var resolved = _resolver.Resolve(next.Path);
             if (resolved.Target is null)
             {
                 return Fail(next, resolved.Error, resolved.Reason);
             }
             var previous = request;
+            var previousEnv = env;
             request = next;
             target = resolved.Target;
             body = Stream.Null;
             length = null;
             env = CgiEnvironment.Build(request, target, _environment, null);
-            // Apache's internal redirect: REDIRECT_* describe the request that redirected.
+            // Apache's internal redirect: the redirecting script's variables again, as REDIRECT_*.
+            env.AddRange(previousEnv.Select(v => KeyValuePair.Create("REDIRECT_" + v.Key, v.Value)));
             env.Add(new("REDIRECT_STATUS", "200"));
             env.Add(new("REDIRECT_URL", previous.Path));
-            if (previous.QueryString.Length > 0)
-            {
-                env.Add(new("REDIRECT_QUERY_STRING", previous.QueryString));
-            }
         }
     }
 
-    private readonly record struct Attempt(CgiResult? Result, string? Redirect);
+    private readonly record struct Attempt(CgiResult? Result, CgiResponseHead? Redirect);
 
     private async Task<Attempt> RunOnceAsync(CgiRequest request, ScriptTarget target, List<KeyValuePair<string, string>> env,
-        Stream body, long? length, Stream? spooled, CancellationToken requestAborted)
+        Stream body, long? length, Stream? spooled, List<KeyValuePair<string, string>> carriedCookies, CancellationToken requestAborted)
     {
         var deadline = new CancellationTokenSource(target.Mapping.Timeout, _time);
         bool timedOut = false;
@@ -185,7 +194,7 @@ public sealed partial class CgiDispatcher
             await abortRegistration.DisposeAsync().ConfigureAwait(false);
             await DiscardAsync(execution).ConfigureAwait(false);
             deadline.Dispose();
-            return new Attempt(null, head.Location);
+            return new Attempt(null, head);
         }
         if (status != CgiParseStatus.Complete)
         {
@@ -207,6 +216,10 @@ public sealed partial class CgiDispatcher
         // From here the front door streams the body; a client that goes away aborts the copy,
         // and disposing the result kills what is left of the script.
         var bodyAbortRegistration = requestAborted.Register(execution.Abort);
+        if (carriedCookies.Count > 0)
+        {
+            head = head! with { Headers = [.. carriedCookies, .. head.Headers] };
+        }
         return new Attempt(new CgiResult(head!, execution, deadline, [deadlineRegistration, bodyAbortRegistration], () => timedOut, spooled), null);
     }
 

@@ -33,7 +33,22 @@ public sealed class CgiResult : IAsyncDisposable
         _spooledBody = spooledBody;
     }
 
+    private CgiResult(string documentLocation, IReadOnlyList<KeyValuePair<string, string>> carriedHeaders)
+    {
+        DocumentLocation = documentLocation;
+        CarriedHeaders = carriedHeaders;
+    }
+
     public static CgiResult Failure(CgiError error, string? reason) => new(error, reason);
+
+    /// <summary>A local redirect to a URL outside every script mapping: the front door answers it as that GET would be (a static file).</summary>
+    internal static CgiResult ForDocument(string location, IReadOnlyList<KeyValuePair<string, string>> carriedHeaders) => new(location, carriedHeaders);
+
+    /// <summary>Set by <see cref="ForDocument"/>: the path and query to serve instead.</summary>
+    public string? DocumentLocation { get; }
+
+    /// <summary>With <see cref="DocumentLocation"/>: headers the redirecting scripts set that the answer keeps (Set-Cookie).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> CarriedHeaders { get; } = [];
 
     public CgiError Error { get; }
 

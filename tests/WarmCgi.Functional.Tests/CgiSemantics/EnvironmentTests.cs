@@ -152,4 +152,26 @@ public sealed class EnvironmentTests(SiteFixture fixture) : IClassFixture<SiteFi
         Assert.Equal("/auth-cgi/env.py", view["SCRIPT_NAME"]);
         Assert.Equal("/auth-cgi/", view["CONTEXT_PREFIX"]);
     }
+
+    [Fact]
+    public async Task A_request_with_Content_Length_0_gets_CONTENT_LENGTH_0_as_in_Apache()
+    {
+        // Scripts do int(os.environ["CONTENT_LENGTH"]) for any POST, an empty form's too.
+        var view = await ScriptView.FetchAsync(_server.Client, new HttpRequestMessage(HttpMethod.Post, "/cgi-bin/env.py")
+        {
+            Content = new ByteArrayContent([]),
+        });
+
+        Assert.Equal("0", view["CONTENT_LENGTH"]);
+    }
+
+    [Fact]
+    public async Task A_UTF_8_header_value_reaches_the_script_as_the_client_sent_its_bytes()
+    {
+        // "caf\u00e9" as UTF-8 on the wire: each byte a Latin-1 char of the raw request.
+        var response = await _server.SendRawAsync("GET /cgi-bin/env.py HTTP/1.1\r\nHost: t\r\nX-Place: caf\u00c3\u00a9");
+        var view = ScriptView.Parse(System.Text.Encoding.UTF8.GetString(response.Body));
+
+        Assert.Equal("caf\u00e9", view["HTTP_X_PLACE"]);
+    }
 }

@@ -20,8 +20,13 @@ public sealed class RedirectTests(SiteFixture fixture) : IClassFixture<SiteFixtu
         Assert.Equal("GET", view["REQUEST_METHOD"]);
         Assert.Equal("/cgi-bin/env.py", view["SCRIPT_NAME"]);
         Assert.Equal("redirected=1", view["QUERY_STRING"]);
-        Assert.Equal("/cgi-bin/env.py?redirected=1", view["REQUEST_URI"]);
+        // As in Apache: REQUEST_URI is the client's, REDIRECT_* the redirecting script's variables.
+        Assert.Equal("/cgi-bin/redirect.sh?local", view["REQUEST_URI"]);
         Assert.Equal("200", view["REDIRECT_STATUS"]);
+        Assert.Equal("/cgi-bin/redirect.sh", view["REDIRECT_URL"]);
+        Assert.Equal("local", view["REDIRECT_QUERY_STRING"]);
+        Assert.Equal("POST", view["REDIRECT_REQUEST_METHOD"]);
+        Assert.Equal("/cgi-bin/redirect.sh", view["REDIRECT_SCRIPT_NAME"]);
         Assert.False(view.Env.ContainsKey("CONTENT_LENGTH"));
         Assert.False(view.Env.ContainsKey("CONTENT_TYPE"));
     }
@@ -66,5 +71,46 @@ public sealed class RedirectTests(SiteFixture fixture) : IClassFixture<SiteFixtu
         Assert.Equal(new Uri("http://example.com/moved"), response.Headers.Location);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("<a href=\"http://example.com/moved\">moved</a>", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_local_redirect_keeps_the_cookie_the_redirecting_script_set()
+    {
+        using var response = await _server.Client.GetAsync("/cgi-bin/redirect.sh?cookie").Within();
+        var view = ScriptView.Parse(await response.Content.ReadAsStringAsync().Within());
+
+        Assert.Equal("after=cookie", view["QUERY_STRING"]);
+        Assert.Equal(["sid=2; Path=/"], response.Headers.GetValues("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task A_local_redirect_to_a_static_file_serves_the_file()
+    {
+        // RFC 3875 6.2.2: the server answers as it would a GET of the new URL.
+        using var response = await _server.Client.GetAsync("/cgi-bin/redirect.sh?static").Within();
+        string body = await response.Content.ReadAsStringAsync().Within();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("static index page", body, StringComparison.Ordinal);
+        Assert.Equal(["seen=1"], response.Headers.GetValues("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task A_local_redirect_drops_the_fragment_of_its_Location()
+    {
+        var view = await ScriptView.FetchAsync(_server.Client, "/cgi-bin/redirect.sh?fragment");
+
+        Assert.Equal("frag=1", view["QUERY_STRING"]);
+    }
+
+    [Fact]
+    public async Task Status_200_beside_an_absolute_Location_is_still_a_302_as_in_Apache()
+    {
+        using var response = await _server.Client.GetAsync("/cgi-bin/redirect.sh?status200").Within();
+        string body = await response.Content.ReadAsStringAsync().Within();
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal(new Uri("http://example.com/elsewhere"), response.Headers.Location);
+        Assert.DoesNotContain("never sent", body, StringComparison.Ordinal);
     }
 }

@@ -106,4 +106,13 @@ public sealed class ResponseTests(SiteFixture fixture) : IClassFixture<SiteFixtu
         Assert.Empty(response.Body);
         Assert.DoesNotContain("must be dropped", response.RawText, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_second_Content_Type_replaces_the_first_as_in_Apache()
+    {
+        var response = await _server.SendRawAsync("GET /cgi-bin/two_types.sh HTTP/1.1\r\nHost: t");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(["text/html; charset=utf-8"], response.Headers.Where(h => h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value));
+    }
 }

@@ -5,6 +5,10 @@ case "$QUERY_STRING" in
   loop) printf 'Location: /cgi-bin/redirect.sh?loop\n\n' ;;
   missing) printf 'Location: /cgi-bin/missing.py\n\n' ;;
   client) printf 'Location: http://example.com/elsewhere\n\nthis body is never sent\n' ;;
+  cookie) printf 'Set-Cookie: sid=2; Path=/\nLocation: /cgi-bin/env.py?after=cookie\n\n' ;;
+  static) printf 'Set-Cookie: seen=1\nLocation: /index.html\n\n' ;;
+  fragment) printf 'Location: /cgi-bin/env.py?frag=1#top\n\n' ;;
+  status200) printf 'Status: 200 OK\nLocation: http://example.com/elsewhere\nContent-Type: text/html\n\nthis body is never sent\n' ;;
   document) printf 'Status: 301 Moved Permanently\nLocation: http://example.com/moved\nContent-Type: text/html\n\n<a href="http://example.com/moved">moved</a>\n' ;;
   *) printf 'Status: 400 Bad Request\nContent-Type: text/plain\n\nunknown redirect kind\n' ;;
 esac
