@@ -1385,6 +1385,8 @@ class Worker(object):
         if PY3:
             namespace['__cached__'], namespace['__spec__'] = None, None
             namespace['__loader__'] = SourceFileLoader('__main__', script)
+            if sys.version_info < (3, 14):   # 3.14's annotations are lazy, not a global
+                namespace['__annotations__'] = {}
         sys.modules['__main__'] = main_mod
         query = params.get(b'QUERY_STRING')
         sys.argv = [script] + isindex_args(query) if query and b'=' not in query else [script]

@@ -14,6 +14,7 @@ class Point(object):
         self.x, self.y = x, y
 
 
+DUNDERS = [k for k in list(globals()) if k.startswith("__")]   # what the interpreter put there
 earlier = "SET_BY_AN_EARLIER_RUN" in globals()
 SET_BY_AN_EARLIER_RUN = True
 point = pickle.loads(pickle.dumps(Point(3, 4)))
@@ -28,4 +29,5 @@ print("argv=%r" % (sys.argv,))
 print("path0=" + sys.path[0])
 print("cwd=" + os.getcwd())
 print("earlier global=%s" % earlier)
+print("dunder globals=%s" % sorted(k for k in DUNDERS))
 print("unpickled=%s(%d, %d)" % (type(point).__name__, point.x, point.y))
