@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using WarmCgi.Cgi;
 using WarmCgi.Pipeline;
+using WarmCgi.Routing;
 
 namespace WarmCgi.AspNetCore;
 
@@ -24,7 +25,7 @@ internal sealed partial class CgiRequestHandler
         _logger = logger;
     }
 
-    public bool Owns(PathString path) => _engine.Resolver.MatchMapping(path.Value ?? "/") is not null;
+    public bool Owns(PathString path) => _engine.Resolver.MatchMapping(ScriptResolver.MergeSlashes(path.Value ?? "/")) is not null;
 
     public Task HandleAsync(HttpContext context) => HandleAsync(context, next: null);
 

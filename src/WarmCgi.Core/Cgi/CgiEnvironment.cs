@@ -190,6 +190,7 @@ public static class CgiEnvironment
     }
 
     /// <summary>SERVER_NAME from the Host header (Apache's UseCanonicalName Off), else the local address.</summary>
+    /// <summary>The Host header's name, as Apache normalises it: lower case, without a trailing dot.</summary>
     internal static string ServerName(CgiRequest request)
     {
         string? host = request.GetHeader("Host");
@@ -197,13 +198,18 @@ public static class CgiEnvironment
         {
             return PlainAddress(request.LocalAddress);
         }
+        string name;
         if (host.StartsWith('['))
         {
             int close = host.IndexOf(']', StringComparison.Ordinal);
-            return close > 0 ? host[..(close + 1)] : host;
+            name = close > 0 ? host[..(close + 1)] : host;
         }
-        int colon = host.LastIndexOf(':');
-        return colon >= 0 ? host[..colon] : host;
+        else
+        {
+            int colon = host.LastIndexOf(':');
+            name = colon >= 0 ? host[..colon] : host;
+        }
+        return name.TrimEnd('.').ToLowerInvariant();
     }
 
     /// <summary>127.0.0.1, never ::ffff:127.0.0.1.</summary>

@@ -49,8 +49,27 @@ public sealed class ScriptResolver
         return null;
     }
 
+    /// <summary>Apache's MergeSlashes (on by default): a run of slashes in the path is one.</summary>
+    public static string MergeSlashes(string path)
+    {
+        if (!path.Contains("//", StringComparison.Ordinal))
+        {
+            return path;
+        }
+        var merged = new System.Text.StringBuilder(path.Length);
+        foreach (char c in path)
+        {
+            if (c != '/' || merged.Length == 0 || merged[^1] != '/')
+            {
+                merged.Append(c);
+            }
+        }
+        return merged.ToString();
+    }
+
     public ResolveResult Resolve(string path)
     {
+        path = MergeSlashes(path);
         var mapping = MatchMapping(path);
         if (mapping is null)
         {

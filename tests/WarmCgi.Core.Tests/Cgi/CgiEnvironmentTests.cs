@@ -175,7 +175,9 @@ public sealed class CgiEnvironmentTests
     [InlineData("[::1]:8080", "[::1]")]
     [InlineData("[::1]", "[::1]")]
     [InlineData("127.0.0.1:80", "127.0.0.1")]
-    public void SERVER_NAME_comes_from_the_Host_header_without_its_port(string host, string expected)
+    [InlineData("Example.COM:8080", "example.com")]
+    [InlineData("example.com.", "example.com")]
+    public void SERVER_NAME_comes_from_the_Host_header_without_its_port_as_Apache_normalises_it(string host, string expected)
     {
         var env = Build(Request() with { Headers = [new("Host", host)] });
 

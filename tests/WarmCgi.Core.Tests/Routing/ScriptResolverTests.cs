@@ -79,6 +79,17 @@ public sealed class ScriptResolverTests : IDisposable
         Assert.Equal("/extra/path.html", target.PathInfo);
     }
 
+    [Theory]
+    [InlineData("/cgi-bin/sub//deep.pl//extra//path.html")]
+    [InlineData("//cgi-bin/sub/deep.pl/extra/path.html")]
+    public void Runs_of_slashes_are_one_as_with_Apache_s_MergeSlashes(string path)
+    {
+        var target = Resolves(path);
+
+        Assert.Equal("/cgi-bin/sub/deep.pl", target.ScriptName);
+        Assert.Equal("/extra/path.html", target.PathInfo);
+    }
+
     [Fact]
     public void A_trailing_slash_after_the_script_is_PATH_INFO()
     {
