@@ -859,7 +859,7 @@ def clear_module(namespace):
     held = list(namespace.values())
     namespace.clear()
     namespace['__builtins__'] = builtins
-    del held[:]   # the objects go now, in the order they were defined
+    del held[:]   # the objects go now, builtins still at hand
 
 
 def flush_std():

@@ -93,7 +93,7 @@ public sealed partial class CgiDispatcher
     private async Task<CgiResult> RunAsync(CgiRequest request, ScriptTarget target, Stream body, long? length, Stream? spooled, CancellationToken requestAborted)
     {
         var env = CgiEnvironment.Build(request, target, _environment, length);
-        var cookies = new List<KeyValuePair<string, string>>();
+        List<KeyValuePair<string, string>>? cookies = null; // Set-Cookie of the scripts that redirected
         for (int redirects = 0; ; redirects++)
         {
             var attempt = await RunOnceAsync(request, target, env, body, length, spooled, cookies, requestAborted).ConfigureAwait(false);
@@ -103,7 +103,7 @@ public sealed partial class CgiDispatcher
             }
             // Apache keeps the Set-Cookie of a script that redirects inside the server: "set a
             // cookie, then show the page" works.
-            cookies.AddRange(attempt.Redirect.Headers.Where(h => h.Key.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)));
+            (cookies ??= []).AddRange(attempt.Redirect.Headers.Where(h => h.Key.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)));
             if (spooled is not null)
             {
                 await spooled.DisposeAsync().ConfigureAwait(false);
@@ -131,7 +131,7 @@ public sealed partial class CgiDispatcher
             };
             if (_resolver.MatchMapping(ScriptResolver.MergeSlashes(path)) is null)
             {
-                return CgiResult.ForDocument(location, cookies);
+                return CgiResult.ForDocument(location, cookies ?? []);
             }
             var resolved = _resolver.Resolve(next.Path);
             if (resolved.Target is null)
@@ -155,7 +155,7 @@ public sealed partial class CgiDispatcher
     private readonly record struct Attempt(CgiResult? Result, CgiResponseHead? Redirect);
 
     private async Task<Attempt> RunOnceAsync(CgiRequest request, ScriptTarget target, List<KeyValuePair<string, string>> env,
-        Stream body, long? length, Stream? spooled, List<KeyValuePair<string, string>> carriedCookies, CancellationToken requestAborted)
+        Stream body, long? length, Stream? spooled, List<KeyValuePair<string, string>>? carriedCookies, CancellationToken requestAborted)
     {
         var deadline = new CancellationTokenSource(target.Mapping.Timeout, _time);
         bool timedOut = false;
@@ -216,7 +216,7 @@ public sealed partial class CgiDispatcher
         // From here the front door streams the body; a client that goes away aborts the copy,
         // and disposing the result kills what is left of the script.
         var bodyAbortRegistration = requestAborted.Register(execution.Abort);
-        if (carriedCookies.Count > 0)
+        if (carriedCookies is { Count: > 0 })
         {
             head = head! with { Headers = [.. carriedCookies, .. head.Headers] };
         }
