@@ -994,6 +994,9 @@ class ProcessState(object):
         asyncio = sys.modules.get('asyncio')
         if asyncio is not None:   # a fresh process has no event loop yet
             asyncio.set_event_loop_policy(None)
+        tempfile = sys.modules.get('tempfile')
+        if tempfile is not None and tempfile.tempdir is not None:
+            tempfile.tempdir = None   # gettempdir() caches: the next request's TMPDIR may differ
 
 
 class RandomGuard(object):

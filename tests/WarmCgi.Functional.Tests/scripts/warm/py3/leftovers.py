@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # Reports what an earlier request could have left behind beyond state.py's list, then leaves
 # all of it: a timezone of its own (TZ + tzset), weakref finalizers (their exit hook marks
-# the process as shutting down), and a reference cycle whose __del__ prints a footer at
-# teardown. Run again by the same worker it must print exactly what a fresh process prints.
+# the process as shutting down), tempfile's chosen folder, and a reference cycle whose
+# __del__ prints a footer at teardown.
+# Run again by the same worker it must print exactly what a fresh process prints.
 import os
 import time
 import weakref
@@ -32,3 +33,6 @@ weakref.finalize(kept, print, "exit finalizer=ran at exit")
 os.environ["TZ"] = "Asia/Tokyo"
 time.tzset()
 page = Footer()
+import tempfile
+print("tempdir=%s" % tempfile.gettempdir())
+tempfile.tempdir = "/nonexistent/set-by-an-earlier-request"
