@@ -13,21 +13,24 @@ namespace WarmCgi.AspNetCore;
 /// their request and then shut their side for writing (<c>nc -N</c>, scripted probes,
 /// HTTP/1.0 tools) still wait for the answer, and Apache gives it to them; Kestrel takes the
 /// FIN for an abort and drops the response. Here Kestrel hears of the FIN only once the
-/// client is known to be gone -- a reset, a failed write -- or <see cref="Grace"/> later, so
-/// a script whose client really left is still killed soon (a FIN alone cannot tell a
-/// half-close from a close: only a write to the peer can). The input reports its end only
+/// client is known to be gone -- a reset, a failed write -- or once the answer has been
+/// silent for <see cref="Grace"/> after it, so a script whose client really left is still
+/// killed soon (a FIN alone cannot tell a half-close from a close: only a write to the peer
+/// can), while an answer that keeps flowing (a clone's pack) flows to its end. The input reports its end only
 /// once what came before the FIN has been read: Kestrel takes a body and the FIN in one read
 /// for a truncated body.
 /// </summary>
 internal sealed class HalfCloseTolerantConnection : ConnectionContext
 {
-    /// <summary>How long a script may go on answering a client that half-closed.</summary>
+    /// <summary>How long an answer to a client that half-closed may stay silent.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
 
     private const int TcpCloseWait = 8; // tcpi_state: the peer sent FIN, nothing else went wrong
 
     private readonly ConnectionContext _inner;
     private readonly DuplexPipe _transport;
+    private readonly FlushCountingWriter _output;
+    private long _flushesAtCheck;
     private readonly CancellationTokenSource _closed = new();
     private readonly CancellationTokenRegistration _innerClosed;
     private Timer? _grace;
@@ -35,7 +38,8 @@ internal sealed class HalfCloseTolerantConnection : ConnectionContext
     private HalfCloseTolerantConnection(ConnectionContext inner)
     {
         _inner = inner;
-        _transport = new DuplexPipe(new DataBeforeEndReader(inner.Transport.Input), inner.Transport.Output);
+        _output = new FlushCountingWriter(inner.Transport.Output);
+        _transport = new DuplexPipe(new DataBeforeEndReader(inner.Transport.Input), _output);
         _innerClosed = inner.ConnectionClosed.UnsafeRegister(static s => ((HalfCloseTolerantConnection)s!).OnPeerClosed(), this);
     }
 
@@ -88,7 +92,8 @@ internal sealed class HalfCloseTolerantConnection : ConnectionContext
             Close();
             return;
         }
-        var grace = new Timer(static s => ((HalfCloseTolerantConnection)s!).Close(), this, Timeout.Infinite, Timeout.Infinite);
+        _flushesAtCheck = _output.Flushes;
+        var grace = new Timer(static s => ((HalfCloseTolerantConnection)s!).OnGraceOver(), this, Timeout.Infinite, Timeout.Infinite);
         if (Interlocked.CompareExchange(ref _grace, grace, null) is null)
         {
             grace.Change(Grace, Timeout.InfiniteTimeSpan);
@@ -118,6 +123,26 @@ internal sealed class HalfCloseTolerantConnection : ConnectionContext
         }
     }
 
+    /// <summary>Silent since the last look: the client is taken for gone. Else look again later.</summary>
+    private void OnGraceOver()
+    {
+        long flushes = _output.Flushes;
+        if (flushes == _flushesAtCheck)
+        {
+            Close();
+            return;
+        }
+        _flushesAtCheck = flushes;
+        try
+        {
+            _grace?.Change(Grace, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // the connection ended meanwhile
+        }
+    }
+
     private void Close()
     {
         try
@@ -131,6 +156,36 @@ internal sealed class HalfCloseTolerantConnection : ConnectionContext
     }
 
     private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+
+    /// <summary>The output, counting its flushes: how the grace tells a flowing answer from a silent one.</summary>
+    private sealed class FlushCountingWriter(PipeWriter inner) : PipeWriter
+    {
+        private long _flushes;
+
+        public long Flushes => Interlocked.Read(ref _flushes);
+
+        public override bool CanGetUnflushedBytes => inner.CanGetUnflushedBytes;
+
+        public override long UnflushedBytes => inner.UnflushedBytes;
+
+        public override void Advance(int bytes) => inner.Advance(bytes);
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _flushes);
+            return inner.FlushAsync(cancellationToken);
+        }
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
+    }
 
     /// <summary>
     /// A reader that reports the end of its input only once nothing before it is left to

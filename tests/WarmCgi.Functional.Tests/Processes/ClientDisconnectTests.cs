@@ -64,4 +64,14 @@ public sealed class ClientDisconnectTests(SiteFixture fixture) : IClassFixture<S
         await ProcessState.AllGoneAsync(pids, Timeouts.ProcessGone);
         await Assert.ThrowsAnyAsync<Exception>(() => response).Within();
     }
+
+    [Fact]
+    public async Task A_client_that_half_closes_gets_an_answer_that_flows_for_longer_than_the_grace()
+    {
+        // A half-closed clone streams its pack for minutes: only silence counts against it.
+        var response = await _server.SendRawAsync("GET /cgi-bin/trickle.sh HTTP/1.0", halfClose: true).Within();
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.EndsWith("line 10\ndone\n", response.BodyText, StringComparison.Ordinal);
+    }
 }
