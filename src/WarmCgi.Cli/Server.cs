@@ -136,7 +136,10 @@ internal static class Server
             var engine = app.Services.GetRequiredService<CgiEngine>();
             var files = new ScriptHidingFileProvider(Path.GetFullPath(options.DocumentRoot), engine.Resolver.Mappings);
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ServeUnknownFileTypes = false });
+            // Every file is served, as Apache does, whatever its extension: a dumb git
+            // repository (HEAD, info/refs, objects/...) or a README. Scripts and their sources
+            // stay hidden by the provider.
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ServeUnknownFileTypes = true });
         }
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("WarmCgi");
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -16,7 +16,7 @@ internal readonly record struct PoolKey(string Interpreter, bool KeepAppModules,
 
 /// <summary>
 /// What Python reads from its environment once, at start-up: PYTHONPATH, PYTHONWARNINGS,
-/// PYTHONIOENCODING... and the locale. Under CGI a mapping's SetEnv PYTHONPATH=... reaches
+/// PYTHONIOENCODING... and the locale; and Mercurial's HGENCODING, read once at import. Under CGI a mapping's SetEnv PYTHONPATH=... reaches
 /// every fresh interpreter; in warm mode it must be in the worker's own environment, so
 /// mappings that set them differently get pools of their own.
 /// </summary>
@@ -34,6 +34,8 @@ internal static class StartupVariables
             ? []
             : startupEnvironment.Split('\n').Select(line => line.Split('=', 2)).Select(p => KeyValuePair.Create(p[0], p[1]));
 
+    // HG*: Mercurial reads HGENCODING and its kin once, when mercurial.encoding is imported.
     private static bool IsStartupVariable(string name) =>
-        name.StartsWith("PYTHON", StringComparison.Ordinal) || name is "LANG" or "LC_ALL" or "LC_CTYPE";
+        name.StartsWith("PYTHON", StringComparison.Ordinal) || name.StartsWith("HG", StringComparison.Ordinal)
+        || name is "LANG" or "LC_ALL" or "LC_CTYPE";
 }

@@ -76,4 +76,14 @@ public sealed class StaticFileTests(SiteFixture fixture) : IClassFixture<SiteFix
         Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
         Assert.DoesNotContain("listed.txt", body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_file_without_a_known_extension_is_served_as_Apache_serves_it()
+    {
+        // A dumb git repository under the document root is HEAD, info/refs, objects/...
+        using var response = await _server.Client.GetAsync("/HEAD").Within();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ref: refs/heads/main\n", await response.Content.ReadAsStringAsync().Within());
+    }
 }
