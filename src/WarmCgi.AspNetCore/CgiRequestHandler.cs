@@ -58,6 +58,11 @@ internal sealed partial class CgiRequestHandler
             return;
         }
         var head = result.Head!;
+        int condition = ScriptConditions.Evaluate(context.Request, head);
+        if (condition != 0)
+        {
+            head = head with { StatusCode = condition, ReasonPhrase = null };
+        }
         if (!TryWriteHead(context, head))
         {
             LogBadHeader(_logger, request.Path, request.RequestId);
@@ -65,9 +70,9 @@ internal sealed partial class CgiRequestHandler
             await WriteFailureAsync(context, CgiError.BadScriptOutput).ConfigureAwait(false);
             return;
         }
-        // HEAD, 1xx/204/304 and a plain client redirect carry no body: the script's is drained.
+        // HEAD, 1xx/204/304, a failed precondition and a plain client redirect carry no body: the script's is drained.
         bool sendBody = head.Kind != CgiResponseKind.ClientRedirect && !HttpMethods.IsHead(request.Method)
-            && head.StatusCode is >= 200 and not 204 and not 304;
+            && head.StatusCode is >= 200 and not 204 and not 304 && condition == 0;
         long sent = await CopyBodyAsync(result, sendBody ? context.Response : null, context.RequestAborted).ConfigureAwait(false);
         context.Features.Set(new ResponseBytesFeature(sent));
         if (!result.TimedOut && !context.RequestAborted.IsCancellationRequested)

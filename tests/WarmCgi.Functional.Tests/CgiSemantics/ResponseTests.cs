@@ -115,4 +115,20 @@ public sealed class ResponseTests(SiteFixture fixture) : IClassFixture<SiteFixtu
         Assert.Equal(200, response.StatusCode);
         Assert.Equal(["text/html; charset=utf-8"], response.Headers.Where(h => h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value));
     }
+
+    [Theory]
+    [InlineData("If-None-Match: \"v1\"", 304)]
+    [InlineData("If-None-Match: \"v0\"", 200)]
+    [InlineData("If-Modified-Since: Tue, 02 Jan 2024 00:00:00 GMT", 304)]
+    [InlineData("If-Modified-Since: Sun, 31 Dec 2023 00:00:00 GMT", 200)]
+    [InlineData("If-Match: \"v0\"", 412)]
+    [InlineData("If-Match: \"v1\"", 200)]
+    [InlineData("If-Unmodified-Since: Sun, 31 Dec 2023 00:00:00 GMT", 412)]
+    public async Task A_conditional_GET_is_answered_against_the_script_s_own_validators_as_in_Apache(string condition, int expected)
+    {
+        var response = await _server.SendRawAsync("GET /cgi-bin/validators.sh HTTP/1.1\r\nHost: t\r\n" + condition);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(expected == 200 ? "version 1\n" : "", response.BodyText);
+    }
 }
