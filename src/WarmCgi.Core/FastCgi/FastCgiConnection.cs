@@ -50,6 +50,11 @@ internal sealed class FastCgiConnection : IAsyncDisposable
     /// <summary>False once a request on it failed in any way: such a connection is never reused.</summary>
     public bool IsReusable { get; private set; } = true;
 
+    /// <summary>The request in flight got its END_REQUEST (set before its STDOUT ends, so a reader of STDOUT sees it).</summary>
+    public bool RequestCompleted => Volatile.Read(ref _requestCompleted);
+
+    private bool _requestCompleted;
+
     /// <summary>FCGI_GET_VALUES round trip: proves the application is up and speaks FastCGI.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {
@@ -85,6 +90,7 @@ internal sealed class FastCgiConnection : IAsyncDisposable
     public FastCgiExchange Begin(IReadOnlyList<KeyValuePair<string, string>> parameters, Stream body, bool hasBody, ScriptErrorLog stderr)
     {
         var pipe = new Pipe(OutputPipeOptions);
+        Volatile.Write(ref _requestCompleted, false);
         var send = SendAsync(parameters, body, hasBody);
         var end = ReceiveAsync(pipe.Writer, stderr, send);
         return new FastCgiExchange(pipe.Reader, end);
@@ -169,6 +175,7 @@ internal sealed class FastCgiConnection : IAsyncDisposable
                             end = protocolStatus == 0
                                 ? new FastCgiEnd(FastCgiOutcome.Completed, appStatus, null)
                                 : new FastCgiEnd(FastCgiOutcome.ProtocolError, appStatus, $"the application refused the request (protocol status {protocolStatus})");
+                            Volatile.Write(ref _requestCompleted, protocolStatus == 0);
                             ended = true;
                             break;
                         default:

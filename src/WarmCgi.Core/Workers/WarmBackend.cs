@@ -102,6 +102,12 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
 
         public override void Abort()
         {
+            // A script that already ended its request (an answer with no header, say: a 502)
+            // left its worker ready for the next one: nothing to kill, no interpreter to restart.
+            if (_worker.Connection.RequestCompleted)
+            {
+                return;
+            }
             if (Volatile.Read(ref _released) == 0 && Interlocked.Exchange(ref _aborted, 1) == 0)
             {
                 // The worker's process group: the script, its children, and the interpreter,

@@ -69,4 +69,18 @@ public sealed class WorkerReplacementTests(WarmFixture fixture) : IClassFixture<
             Assert.True(next.Status == 200, $"round {i}, the request after the crash: {next}");
         }
     }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_script_that_prints_nothing_gets_502_and_its_worker_serves_on(string python)
+    {
+        // The script ended its request normally: its worker is fine, and is not restarted.
+        var before = await _client.RunAsync($"/warm/{python}/pid.py");
+        var silent = await _client.RunAsync($"/warm/{python}/silent.py");
+        var after = await _client.RunAsync($"/warm/{python}/pid.py");
+
+        Assert.Equal(502, silent.Status);
+        Assert.Equal(before.Pid, after.Pid);
+    }
 }
