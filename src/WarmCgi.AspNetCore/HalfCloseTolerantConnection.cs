@@ -123,11 +123,14 @@ internal sealed class HalfCloseTolerantConnection : ConnectionContext
         }
     }
 
-    /// <summary>Silent since the last look: the client is taken for gone. Else look again later.</summary>
+    /// <summary>
+    /// Silent since the last look, or no longer a half-closed peer (our writes drew a reset: it
+    /// had closed for good): the client is gone. Else look again later.
+    /// </summary>
     private void OnGraceOver()
     {
         long flushes = _output.Flushes;
-        if (flushes == _flushesAtCheck)
+        if (flushes == _flushesAtCheck || !OnlyFinReceived())
         {
             Close();
             return;

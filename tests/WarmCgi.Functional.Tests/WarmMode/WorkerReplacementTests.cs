@@ -83,4 +83,28 @@ public sealed class WorkerReplacementTests(WarmFixture fixture) : IClassFixture<
         Assert.Equal(502, silent.Status);
         Assert.Equal(before.Pid, after.Pid);
     }
+
+    [Fact]
+    public async Task A_client_that_leaves_a_streaming_script_gets_its_worker_stopped_and_replaced()
+    {
+        // As a CGI process gets SIGPIPE once its reader is gone, the worker's script must stop:
+        // run on, unread, it would hold the worker until the pool has none left.
+        int pid;
+        using (var client = new System.Net.Sockets.TcpClient())
+        {
+            await client.ConnectAsync("127.0.0.1", fixture.Server.Port).Within();
+            var stream = client.GetStream();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes("GET /warm/py3/ticker.py HTTP/1.1\r\nHost: t\r\n\r\n")).AsTask().Within();
+            var head = new byte[4096];
+            int n = await stream.ReadAsync(head).AsTask().Within();
+            var match = System.Text.RegularExpressions.Regex.Match(System.Text.Encoding.ASCII.GetString(head, 0, n), "X-Worker-Pid: (\\d+)");
+            Assert.True(match.Success, "no X-Worker-Pid in the head");
+            pid = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send); // a FIN, then a reset: the client is gone
+        }
+
+        await ProcessState.AllGoneAsync([pid], Timeouts.ProcessGone);
+        var next = await _client.RunAsync("/warm/py3/pid.py");
+        Assert.Equal(200, next.Status);
+    }
 }
