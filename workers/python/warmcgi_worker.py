@@ -444,6 +444,8 @@ def drain(job, err, deadline, batch):
                 wait = None if deadline is None else max(0.0, deadline - time.time()) * 1000
                 events = retry(poller.poll, wait)
                 if not events:
+                    if deadline is None:
+                        continue   # PyPy: a signal ended the poll early, with no event
                     return pending   # the deadline passed
                 if any(fd == err for fd, _ in events):
                     size += read_stderr(job, err, pending if batch else None)
@@ -1402,10 +1404,12 @@ class Worker(object):
 
     def load_script(self, path):
         """(entry, None) or (None, (type, value)); entry = (stat key, code, folder for
-        sys.path[0], -u in #!), cached until the file's mtime, size or inode changes."""
+        sys.path[0], -u in #!), cached until the file's mtime, ctime, size or inode changes."""
         try:
             st = os.stat(path)
-            key = (getattr(st, 'st_mtime_ns', st.st_mtime), st.st_size, st.st_ino)
+            # ctime too: an edit in place that keeps size and mtime (cp -p, rsync -t --inplace).
+            key = (getattr(st, 'st_mtime_ns', st.st_mtime), getattr(st, 'st_ctime_ns', st.st_ctime),
+                   st.st_size, st.st_ino)
             entry = self.code_cache.get(path)
             if entry is not None and entry[0] == key:
                 return entry, None
