@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using WarmCgi.Cgi;
 using WarmCgi.Pipeline;
-using WarmCgi.Routing;
 
 namespace WarmCgi.AspNetCore;
 
@@ -25,7 +24,7 @@ internal sealed partial class CgiRequestHandler
         _logger = logger;
     }
 
-    public bool Owns(PathString path) => _engine.Resolver.MatchMapping(ScriptResolver.MergeSlashes(path.Value ?? "/")) is not null;
+    public bool Owns(PathString path) => _engine.Resolver.Owns(path.Value ?? "/");
 
     public Task HandleAsync(HttpContext context) => HandleAsync(context, next: null);
 

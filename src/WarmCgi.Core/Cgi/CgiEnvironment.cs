@@ -1,5 +1,5 @@
-using System.Text;
 using System.Net;
+using System.Text;
 using WarmCgi.Routing;
 
 namespace WarmCgi.Cgi;
@@ -145,7 +145,7 @@ public static class CgiEnvironment
     /// </summary>
     internal static string HeaderText(string latin1)
     {
-        if (System.Text.Ascii.IsValid(latin1))
+        if (Ascii.IsValid(latin1))
         {
             return latin1;
         }
@@ -189,8 +189,10 @@ public static class CgiEnvironment
         });
     }
 
-    /// <summary>SERVER_NAME from the Host header (Apache's UseCanonicalName Off), else the local address.</summary>
-    /// <summary>The Host header's name, as Apache normalises it: lower case, without a trailing dot.</summary>
+    /// <summary>
+    /// SERVER_NAME from the Host header (Apache's UseCanonicalName Off), as Apache normalises
+    /// it: lower case, without a trailing dot; else the local address.
+    /// </summary>
     internal static string ServerName(CgiRequest request)
     {
         string? host = request.GetHeader("Host");

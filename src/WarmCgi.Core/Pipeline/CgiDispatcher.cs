@@ -129,7 +129,7 @@ public sealed partial class CgiDispatcher
                 ContentLength = null,
                 Headers = request.Headers.Where(h => !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).ToList(),
             };
-            if (_resolver.MatchMapping(ScriptResolver.MergeSlashes(path)) is null)
+            if (!_resolver.Owns(path))
             {
                 return CgiResult.ForDocument(location, cookies ?? []);
             }

@@ -49,8 +49,11 @@ public sealed class ScriptResolver
         return null;
     }
 
+    /// <summary>Whether a script mapping owns this request path (slashes merged, as <see cref="Resolve"/> sees it).</summary>
+    public bool Owns(string path) => MatchMapping(MergeSlashes(path)) is not null;
+
     /// <summary>Apache's MergeSlashes (on by default): a run of slashes in the path is one.</summary>
-    public static string MergeSlashes(string path)
+    private static string MergeSlashes(string path)
     {
         if (!path.Contains("//", StringComparison.Ordinal))
         {

@@ -119,12 +119,10 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         public override async ValueTask DisposeAsync()
         {
             await _exchange.Stdout.CompleteAsync().ConfigureAwait(false);
-            if (!_worker.Connection.RequestCompleted)
-            {
-                // Nobody reads the rest (the client is gone): a CGI process would get SIGPIPE on
-                // its next write; a worker's script would run on, unread, and hold the worker.
-                Abort();
-            }
+            // A request still running has nobody reading the rest (the client is gone): a CGI
+            // process would get SIGPIPE on its next write; a worker's script would run on,
+            // unread, and hold the worker. (Abort leaves a completed request's worker alone.)
+            Abort();
             var end = await _exchange.End.ConfigureAwait(false); // never faults: failures are outcomes
             bool reusable = end.Outcome == FastCgiOutcome.Completed && Volatile.Read(ref _aborted) == 0;
             if (Interlocked.Exchange(ref _released, 1) == 0)

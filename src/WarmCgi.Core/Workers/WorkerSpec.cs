@@ -16,9 +16,10 @@ internal readonly record struct PoolKey(string Interpreter, bool KeepAppModules,
 
 /// <summary>
 /// What Python reads from its environment once, at start-up: PYTHONPATH, PYTHONWARNINGS,
-/// PYTHONIOENCODING... and the locale; and Mercurial's HGENCODING, read once at import. Under CGI a mapping's SetEnv PYTHONPATH=... reaches
-/// every fresh interpreter; in warm mode it must be in the worker's own environment, so
-/// mappings that set them differently get pools of their own.
+/// PYTHONIOENCODING... and the locale; and Mercurial's HGENCODING, read once at import.
+/// Under CGI a mapping's SetEnv PYTHONPATH=... reaches every fresh interpreter; in warm mode
+/// it must be in the worker's own environment, so mappings that set them differently get
+/// pools of their own.
 /// </summary>
 internal static class StartupVariables
 {
