@@ -13,7 +13,7 @@ internal static class ServeCommand
     private static readonly Option<string[]> Listen = new("--listen") { Description = "ADDR:PORT to listen on (repeatable). Default 127.0.0.1:8080.", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string[]> ScriptAlias = new("--script-alias") { Description = "PREFIX=PATH: a directory of CGI scripts, or one script, under a URL prefix (repeatable), like Apache's ScriptAlias.", Arity = ArgumentArity.ZeroOrMore };
     private static readonly Option<string?> DocRoot = new("--docroot") { Description = "Directory of static files (CSS, images) served beside the scripts." };
-    private static readonly Option<string?> Mode = new("--mode") { Description = "cold: a process per request (any executable). warm: Python scripts run in resident interpreters." };
+    private static readonly Option<string?> Mode = new("--mode") { Description = "cold: a process per request (any executable). warm: Python scripts run in resident interpreters. fork: in a child forked per request from one." };
     private static readonly Option<double?> Timeout = new("--timeout") { Description = "Seconds a script may run before its process tree is killed and the client gets 504. Default 60." };
     private static readonly Option<string[]> SetEnv = new("--set-env") { Description = "NAME=VALUE given to every script (repeatable).", Arity = ArgumentArity.ZeroOrMore };
     private static readonly Option<string[]> PassEnv = new("--pass-env") { Description = "NAME of a server environment variable passed on to scripts (repeatable).", Arity = ArgumentArity.ZeroOrMore };
@@ -24,7 +24,7 @@ internal static class ServeCommand
 
     public static Command Create()
     {
-        Mode.AcceptOnlyFromAmong("cold", "warm");
+        Mode.AcceptOnlyFromAmong("cold", "warm", "fork");
         var command = new Command("serve", "Serve CGI scripts over HTTP. With no arguments, serves the bundled sample app on 127.0.0.1:8080.")
         {
             Listen, ScriptAlias, DocRoot, Mode, Timeout, SetEnv, PassEnv, MaxProcesses, Config, Python, AccessLog,

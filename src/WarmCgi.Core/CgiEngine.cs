@@ -42,7 +42,7 @@ public sealed class CgiEngine : IAsyncDisposable
     public WarmBackend Warm => _warm;
 
     private ICgiBackend SelectBackend(ScriptTarget target) =>
-        target.Mapping.Mode == CgiMode.Warm ? _warm : _cold;
+        target.Mapping.Mode is CgiMode.Warm or CgiMode.Fork ? _warm : _cold;
 
     internal static ScriptMapping BuildMapping(ScriptMappingOptions m, WarmCgiOptions options)
     {

@@ -14,6 +14,9 @@ Contract with the server (FastCGI 1.0, responder role)
         point at /dev/null.
   env   WARMCGI_KEEP_APP_MODULES=1: the application's own modules stay loaded too (dropped
         when one of their files or the script folder changes). TMPDIR: where big bodies go.
+        WARMCGI_FORK=1: fork mode -- steps 2 and 3 below run in a forked child that then
+        exits, so step 4 has nothing to undo but the set-up; the stdlib and site-packages
+        modules a child imported are loaded into this process for the children after it.
   One connection and one request at a time (FCGI_MAX_CONNS = FCGI_MAX_REQS = 1).
 
 A request
@@ -92,6 +95,7 @@ GET_VALUES_ANSWERS = ((b'FCGI_MAX_CONNS', b'1'), (b'FCGI_MAX_REQS', b'1'),
 PIPE_BODY_MAX = 64 * 1024   # a body up to this size fits a pipe's buffer
 RECV_SIZE = 256 * 1024      # a receive takes several STDIN records of a body at once
 HIGH_FD = 64                # the worker's own fds live at or above this number
+FORK_MODE = os.environ.get('WARMCGI_FORK') == '1'
 GC_EVERY = 1000             # a full garbage collection every N requests, not per request
 CODE_CACHE_MAX = 1000
 REAL_EXIT, REAL_FORK, REAL_FORKPTY = os._exit, os.fork, getattr(os, 'forkpty', None)
@@ -1036,6 +1040,7 @@ class ModuleGuard(object):
         self.prefixes = resident_prefixes()
         self.keep_app, self.kept, self.kept_dir = keep_app, {}, None
         self.grew = False   # new resident modules: worth a gc.freeze()
+        self.unloadable = set()
         self.rebase()
 
     def rebase(self):
@@ -1076,6 +1081,19 @@ class ModuleGuard(object):
             for name, module in base.items():
                 mods.setdefault(name, module)
         self.rebase()
+
+    def preload(self, names):
+        """Fork mode: import, here in the parent, the stdlib and site-packages modules a
+        child imported, so that the next children find them loaded (between requests: fds
+        0-2 are /dev/null; restore() then undoes what an import changed). One that fails
+        here is not tried again."""
+        for name in names:
+            if name not in sys.modules and name not in self.unloadable:
+                try:
+                    __import__(name)
+                except BaseException:
+                    self.unloadable.add(name)
+                    log('fork mode: %s stays unloaded: %s' % (name, describe_exc()))
 
     def is_resident(self, name, module):
         path = getattr(module, '__file__', None)
@@ -1238,6 +1256,8 @@ class Worker(object):
         self.pump = Pump(err_r)
         self.code_cache = {}
         self.conn, self.reqid, self.requests = None, 0, 0
+        self.child, self.report_fd = None, -1   # fork mode: the child's pid, in the child
+        self.empty_body, self.detached = True, False
         self.streams = self.owned = ()
         self.last_tz, self.forked = object(), False
         self.real_tzset = watch(time, 'tzset', self.noting_tzset)
@@ -1322,7 +1342,9 @@ class Worker(object):
         self.requests += 1
         self.reqid = req.id
         try:
-            script, entry, error, main_mod, snap = self.enter(conn, req)
+            request = self.open_request(conn, req)
+            if not FORK_MODE:
+                request += self.become_script(*request)
         except BaseException:
             log('request set-up: ' + describe_exc())
             req.body.discard()
@@ -1334,38 +1356,115 @@ class Worker(object):
                 self.pump.finish(end_request(req.id, 1))
             self.restore()
             return
+        if FORK_MODE:
+            status, learned = self.run_in_child(request)
+        else:
+            status = self.run_script_in_context(*request)
+            self.close_request_fds()
+        self.pump.running = False
+        self.pump.finish(end_request(req.id, status))
+        request = None
+        if not FORK_MODE:
+            self.restore()
+        elif learned:   # else this process ran nothing but the request's set-up
+            self.modules.preload(learned)
+            self.restore()
+
+    def run_script_in_context(self, params, script, entry, error, main_mod, snap):
         if PY3:   # a fresh context: ContextVar values (the decimal context...) go with it
             status = contextvars.Context().run(
                 self.run_script, script, entry, error, main_mod, snap)
         else:
             status = self.run_script(script, entry, error, main_mod, snap)
-        if os.getpid() != self.pid:   # a child the script forked has finished the script
+        pid = os.getpid()
+        if pid != self.pid:   # a child has finished the script: fork mode's, or the script's
+            if pid == self.child:
+                self.report_modules()
             REAL_EXIT(status)
-        self.pump.running = False
-        self.close_request_fds()
-        self.pump.finish(end_request(req.id, status))
-        main_mod = None
-        self.restore()
+        return status
 
-    def enter(self, conn, req):
-        """Set the process up as CGI would have it for this request."""
+    def run_in_child(self, request):
+        """Fork mode: the script runs in a forked copy of this interpreter, which sets
+        itself up for the request (environ, __main__...: fds 0-2 are set already) and exits
+        when the script ends, so nothing it does reaches the next request. Returns its
+        exit status, and the stdlib and site-packages modules it imported, for this
+        process to load for the children after it."""
+        params, script = request[:2]
+        report_r, self.report_fd = new_pipe()
+        try:
+            pid = self.fork()
+        except OSError:   # EAGAIN, ENOMEM: no output, the server answers 502
+            log('fork mode: no child for %s: %s' % (script, describe_exc()))
+            for fd in (report_r, self.report_fd):
+                os.close(fd)
+            self.close_request_fds()
+            return 1, ()
+        if pid == 0:
+            status, self.child = 1, os.getpid()
+            try:
+                os.close(report_r)
+                if not PY3 and 'random' in sys.modules:
+                    sys.modules['random'].seed()   # Python 3 reseeds in a child by itself
+                request += self.become_script(*request)
+                status = self.run_script_in_context(*request)
+            finally:
+                REAL_EXIT(status)   # run_script_in_context exits first; this if it raised
+        os.close(self.report_fd)
+        self.close_request_fds()
+        wait_status = retry(os.waitpid, pid, 0)[1]
+        try:
+            names = (read_ready(report_r) or b'').decode('utf-8', 'replace').split()
+        finally:
+            os.close(report_r)
+        if os.WIFSIGNALED(wait_status):
+            log('the script %s was killed by signal %d' % (script, os.WTERMSIG(wait_status)))
+            return 128 + os.WTERMSIG(wait_status), names
+        return os.WEXITSTATUS(wait_status), names
+
+    def fork(self):
+        if not PY3:
+            return self.fork_py2()   # with the at-fork work Python 3 does by itself
+        if sys.version_info < (3, 12):
+            return os.fork()
+        with warnings.catch_warnings():   # the pump thread holds nothing the child needs
+            warnings.simplefilter('ignore', DeprecationWarning)
+            return os.fork()
+
+    def report_modules(self):
+        """In fork mode's child: the stdlib and site-packages modules the script imported,
+        one name a line, as much as the pipe holds without blocking (the parent reads
+        after the child's exit)."""
+        try:
+            guard, mods = self.modules, sys.modules
+            # Imports add keys at the end: only those are looked at. Touching every key
+            # would write its refcount, and each page written costs the child a copy.
+            if PY3:
+                names = []
+                for name in reversed(mods):
+                    if name in guard.base:
+                        break
+                    names.append(name)
+                names.reverse()
+            else:
+                names = [n for n in mods if n not in guard.base]
+            names = [n for n in names if mods[n] is not None and guard.is_resident(n, mods[n])]
+            data = '\n'.join(names).encode('utf-8')
+            os.write(self.report_fd, data[:data.rfind(b'\n', 0, 60000)] if len(data) > 60000
+                     else data)
+        except Exception:
+            pass
+
+    def open_request(self, conn, req):
+        """The request's fds 0-2 and its compiled script: (params, script, entry, error)."""
         params = decode_pairs(req.params[0] if len(req.params) == 1 else b''.join(req.params))
         script = params.get(b'SCRIPT_FILENAME', b'')
         if PY3:
             script = script.decode(FS_ENCODING, 'surrogateescape')
         entry, error = self.load_script(script)
-        set_environ(with_interpreter_additions(params))
-        tz = params.get(b'TZ')
-        if tz != self.last_tz:
-            self.last_tz = tz
-            self.real_tzset()
-        self.random.check()
-        decimal = None if PY3 else sys.modules.get('decimal')   # Python 3's: the Context
-        if decimal is not None:
-            decimal.setcontext(decimal.Context())
         if self.modules.keep_app:
             self.modules.check_kept(os.path.dirname(script))
         body = req.body
+        self.empty_body = not body.size
         if body.size:
             body.install()
         out_r, out_w = new_pipe()
@@ -1376,9 +1475,23 @@ class Worker(object):
         # asyncio's connect_write_pipe sets) must not reach the next request.
         fcntl.fcntl(2, fcntl.F_SETFL, self.err_flags)
         self.pump.begin(conn, req.id, out_r)
+        return params, script, entry, error
+
+    def become_script(self, params, script, entry, error):
+        """Set the process up as CGI would have it for this request: (__main__, what the
+        end of the request compares with)."""
+        set_environ(with_interpreter_additions(params))
+        tz = params.get(b'TZ')
+        if tz != self.last_tz:
+            self.last_tz = tz
+            self.real_tzset()
+        self.random.check()
+        decimal = None if PY3 else sys.modules.get('decimal')   # Python 3's: the Context
+        if decimal is not None:
+            decimal.setcontext(decimal.Context())
         unbuffered = bool(entry and entry[3]) or bool(params.get(b'PYTHONUNBUFFERED'))
         self.streams, self.owned = self.std.open(
-            unbuffered, params.get(b'PYTHONIOENCODING'), not body.size)
+            unbuffered, params.get(b'PYTHONIOENCODING'), self.empty_body)
         # Threads and logging handlers the request will add (threading.enumerate() only
         # when there are threads: daemons of past requests).
         snap = (set(threading.enumerate()) if threading.active_count() > 1 else (),
@@ -1400,7 +1513,7 @@ class Worker(object):
         os._exit = self.script_exit
         if not PY3:
             os.fork, os.forkpty = self.fork_py2, self.forkpty_py2
-        return script, entry, error, main_mod, snap
+        return main_mod, snap
 
     def load_script(self, path):
         """(entry, None) or (None, (type, value)); entry = (stat key, code, folder for
@@ -1566,7 +1679,9 @@ class Worker(object):
     def after_fork_child(self):
         """In a child the script forked: never touch the worker's sockets or its log."""
         global _log_fd
-        if os.getpid() != self.pid:
+        if os.getpid() != self.pid and not self.detached:
+            # Once: in a grandchild these numbers may be the child's own files by now.
+            self.detached = True
             fds = [self.listen.fileno(), _log_fd, self.err_w] + self.pump.fds()
             if self.conn is not None:
                 fds.append(self.conn.sock.fileno())

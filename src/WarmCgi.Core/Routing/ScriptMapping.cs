@@ -8,6 +8,13 @@ public enum CgiMode
 
     /// <summary>Python scripts run in resident interpreters; anything else runs cold.</summary>
     Warm,
+
+    /// <summary>
+    /// Python scripts run in a child forked per request from a resident interpreter: a fresh
+    /// process as under CGI, with the interpreter's start-up and imports already done. Anything
+    /// else runs cold.
+    /// </summary>
+    Fork,
 }
 
 /// <summary>

@@ -117,7 +117,15 @@ internal sealed partial class PythonWorker : IAsyncDisposable
         try
         {
             var argv = new[] { spec.Interpreter, spec.WorkerScript };
-            var env = spec.KeepAppModules ? spec.Environment.Append("WARMCGI_KEEP_APP_MODULES=1").ToArray() : spec.Environment;
+            var env = spec.Environment.ToList();
+            if (spec.KeepAppModules)
+            {
+                env.Add("WARMCGI_KEEP_APP_MODULES=1");
+            }
+            if (spec.Fork)
+            {
+                env.Add("WARMCGI_FORK=1");
+            }
             int pid = Spawner.Spawn(new SpawnSpec(spec.Interpreter, argv, env, "/"),
                 (int)listener.Handle, (int)devNull.DangerousGetHandle(), logChild);
             return (pid, log);

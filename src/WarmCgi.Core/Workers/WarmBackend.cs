@@ -5,13 +5,15 @@ using WarmCgi.Cgi;
 using WarmCgi.Configuration;
 using WarmCgi.FastCgi;
 using WarmCgi.Pipeline;
+using WarmCgi.Routing;
 
 namespace WarmCgi.Workers;
 
 /// <summary>
-/// Warm mode: a Python script runs in a resident interpreter of the pool for the Python its
-/// #! line names (a 2.7 script and a 3.11 script beside it each get theirs); anything else
-/// runs cold. Server and worker speak FastCGI.
+/// Warm and fork modes: a Python script runs in a resident interpreter of the pool for the
+/// Python its #! line names (a 2.7 script and a 3.11 script beside it each get theirs), or in
+/// a child that interpreter forks for the request; anything else runs cold. Server and worker
+/// speak FastCGI.
 /// </summary>
 public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
 {
@@ -42,7 +44,8 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
             return await _cold.StartAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
         var mapping = invocation.Target.Mapping;
-        var pool = PoolFor(new PoolKey(python, mapping.KeepAppModules, mapping.PythonStartupEnvironment));
+        bool fork = mapping.Mode == CgiMode.Fork; // a child imports the app's modules afresh anyway
+        var pool = PoolFor(new PoolKey(python, mapping.KeepAppModules && !fork, mapping.PythonStartupEnvironment, fork));
         var acquired = await pool.AcquireAsync(cancellationToken).ConfigureAwait(false);
         if (acquired.Worker is not { } worker)
         {
@@ -62,7 +65,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
                 variables[name] = value;
             }
             var env = variables.Select(kv => kv.Key + "=" + kv.Value).ToList();
-            var spec = new WorkerSpec(k.Interpreter, _workerScript.Value, env, k.KeepAppModules, TimeSpan.FromSeconds(30));
+            var spec = new WorkerSpec(k.Interpreter, _workerScript.Value, env, k.KeepAppModules, k.Fork, TimeSpan.FromSeconds(30));
             return new WorkerPool(spec, _options, _killGrace, _time, _logger);
         })).Value;
 

@@ -6,13 +6,15 @@ internal sealed record WorkerSpec(
     string WorkerScript,
     IReadOnlyList<string> Environment,
     bool KeepAppModules,
+    bool Fork,
     TimeSpan BootTimeout);
 
 /// <summary>
-/// A pool is keyed by the interpreter, how app modules are treated, and the variables of the
-/// mapping's SetEnv that the interpreter reads when it starts (<see cref="StartupVariables"/>).
+/// A pool is keyed by the interpreter, how app modules are treated, the variables of the
+/// mapping's SetEnv that the interpreter reads when it starts (<see cref="StartupVariables"/>),
+/// and whether its workers run each script in a forked child (fork mode) or themselves.
 /// </summary>
-internal readonly record struct PoolKey(string Interpreter, bool KeepAppModules, string StartupEnvironment);
+internal readonly record struct PoolKey(string Interpreter, bool KeepAppModules, string StartupEnvironment, bool Fork);
 
 /// <summary>
 /// What Python reads from its environment once, at start-up: PYTHONPATH, PYTHONWARNINGS,

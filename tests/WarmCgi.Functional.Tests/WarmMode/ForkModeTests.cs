@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using WarmCgi.Functional.Infrastructure;
+
+namespace WarmCgi.Functional.WarmMode;
+
+/// <summary>
+/// The warm/ scripts under /fork in fork mode, beside /cold: each request runs in a child
+/// that one resident interpreter (Warm:MaxWorkers 1) forks for it.
+/// </summary>
+public class ForkFixture : WarmFixture
+{
+    public override Dictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Mappings:1004:Prefix"] = "/fork";
+        settings["Mappings:1004:Path"] = Site["warm"];
+        settings["Mappings:1004:Mode"] = "fork";
+        return settings;
+    }
+}
+
+/// <summary>
+/// Fork mode: a script sees a fresh process, as under CGI -- what it changes, and how it
+/// ends (os._exit, a crash), never reaches the interpreter it was forked from -- while the
+/// interpreter's start-up and the stdlib modules scripts import are paid once.
+/// </summary>
+public sealed class ForkModeTests(ForkFixture fixture) : IClassFixture<ForkFixture>
+{
+    private readonly HttpClient _client = fixture.Client;
+
+    [Theory]
+    [InlineData("py3", "state.py")]
+    [InlineData("py3", "leftovers.py")]
+    [InlineData("py3", "stdio.py")]
+    [InlineData("py3", "main.py?isindex+words")]
+    [InlineData("py3", "exception.py")]
+    [InlineData("py3", "hooks.py?register")]
+    [InlineData("py3", "stderr_nonblocking.py")]
+    [InlineData("py2", "state.py")]
+    [InlineData("py2", "leftovers.py")]
+    [InlineData("py2", "stdio.py")]
+    [InlineData("py2", "main.py?isindex+words")]
+    [InlineData("py2", "exception.py")]
+    [InlineData("py2", "hooks.py?register")]
+    public async Task A_script_run_again_and_again_gives_what_a_CGI_process_gives_each_time(string python, string script)
+    {
+        var cold = await _client.RunAsync($"/cold/{python}/{script}");
+        for (int i = 0; i < 3; i++)
+        {
+            var forked = await _client.RunAsync($"/fork/{python}/{script}");
+            ScriptRuns.AssertSameOutput(cold, forked, $"fork run {i + 1} of {script}");
+        }
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task Each_request_is_a_fresh_child_of_one_resident_interpreter_that_keeps_the_stdlib_modules_loaded(string python)
+    {
+        var runs = await _client.RunTimesAsync(3, $"/fork/{python}/processes.py");
+
+        Assert.All(runs, run => Assert.Equal(200, run.Status));
+        Assert.Equal(3, runs.Select(r => r["pid"]).Distinct().Count());
+        Assert.Single(runs.Select(r => r["ppid"]).Distinct());
+        Assert.NotEqual(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), runs[0]["ppid"]);
+        // The first child imported json: the interpreter loaded it for the children after it.
+        Assert.All(runs.Skip(1), run => Assert.Equal("True", run["json loaded before"]));
+    }
+
+    [Theory]
+    [InlineData("py3", "exit")]
+    [InlineData("py3", "kill")]
+    [InlineData("py2", "exit")]
+    [InlineData("py2", "kill")]
+    public async Task A_child_ending_in_os_exit_or_a_crash_delivers_what_it_flushed_and_the_interpreter_serves_on(string python, string how)
+    {
+        var before = await _client.RunAsync($"/fork/{python}/processes.py");
+        var ended = await _client.RunAsync($"/fork/{python}/processes.py?{how}");
+        var after = await _client.RunAsync($"/fork/{python}/processes.py");
+
+        Assert.Equal(200, ended.Status);
+        Assert.Equal($"pid={ended.Pid}", ended.Text.Split('\n')[0]);
+        Assert.Equal(before["ppid"], ended["ppid"]);
+        Assert.Equal(before["ppid"], after["ppid"]);
+    }
+}
+
+public sealed class ForkOneSecondFixture : ForkFixture
+{
+    public override Dictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Timeout"] = "1";
+        return settings;
+    }
+}
+
+/// <summary>A forked child over its timeout gets a 504, and it and its own children are killed.</summary>
+public sealed class ForkTimeoutTests(ForkOneSecondFixture fixture) : IClassFixture<ForkOneSecondFixture>
+{
+    private readonly HttpClient _client = fixture.Client;
+    private readonly ScriptSite _site = fixture.Site;
+
+    [Fact]
+    public async Task A_forked_script_past_its_timeout_gets_504_and_its_process_tree_is_killed()
+    {
+        var clock = Stopwatch.StartNew();
+        var run = await _client.RunAsync("/fork/py3/sleeper.py?forked");
+        var elapsed = clock.Elapsed;
+
+        Assert.Equal(504, run.Status);
+        Assert.True(elapsed >= TimeSpan.FromSeconds(0.9) && elapsed < TimeSpan.FromSeconds(5), $"answered after {elapsed}");
+        int script = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile("forked.pid"), Timeouts.Request));
+        int child = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile("forked.child"), Timeouts.Request));
+        await ProcessState.AllGoneAsync([script, child], Timeouts.ProcessGone);
+
+        Assert.Equal(200, (await _client.RunAsync("/fork/py3/processes.py")).Status);
+    }
+}
