@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.WarmMode;
@@ -82,38 +81,5 @@ public sealed class ForkModeTests(ForkFixture fixture) : IClassFixture<ForkFixtu
         Assert.Equal($"pid={ended.Pid}", ended.Text.Split('\n')[0]);
         Assert.Equal(before["ppid"], ended["ppid"]);
         Assert.Equal(before["ppid"], after["ppid"]);
-    }
-}
-
-public sealed class ForkOneSecondFixture : ForkFixture
-{
-    public override Dictionary<string, string?> Settings()
-    {
-        var settings = base.Settings();
-        settings["Timeout"] = "1";
-        return settings;
-    }
-}
-
-/// <summary>A forked child over its timeout gets a 504, and it and its own children are killed.</summary>
-public sealed class ForkTimeoutTests(ForkOneSecondFixture fixture) : IClassFixture<ForkOneSecondFixture>
-{
-    private readonly HttpClient _client = fixture.Client;
-    private readonly ScriptSite _site = fixture.Site;
-
-    [Fact]
-    public async Task A_forked_script_past_its_timeout_gets_504_and_its_process_tree_is_killed()
-    {
-        var clock = Stopwatch.StartNew();
-        var run = await _client.RunAsync("/fork/py3/sleeper.py?forked");
-        var elapsed = clock.Elapsed;
-
-        Assert.Equal(504, run.Status);
-        Assert.True(elapsed >= TimeSpan.FromSeconds(0.9) && elapsed < TimeSpan.FromSeconds(5), $"answered after {elapsed}");
-        int script = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile("forked.pid"), Timeouts.Request));
-        int child = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile("forked.child"), Timeouts.Request));
-        await ProcessState.AllGoneAsync([script, child], Timeouts.ProcessGone);
-
-        Assert.Equal(200, (await _client.RunAsync("/fork/py3/processes.py")).Status);
     }
 }

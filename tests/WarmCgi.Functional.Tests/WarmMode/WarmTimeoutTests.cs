@@ -3,7 +3,7 @@ using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.WarmMode;
 
-public sealed class OneSecondFixture : WarmFixture
+public sealed class OneSecondFixture : ForkFixture
 {
     public override Dictionary<string, string?> Settings()
     {
@@ -13,7 +13,7 @@ public sealed class OneSecondFixture : WarmFixture
     }
 }
 
-/// <summary>A request over its timeout gets a 504, and its worker's whole process group is killed.</summary>
+/// <summary>A request over its timeout gets a 504, and its worker's whole process group is killed (fork mode: the child's too).</summary>
 public sealed class WarmTimeoutTests(OneSecondFixture fixture) : IClassFixture<OneSecondFixture>
 {
     private readonly HttpClient _client = fixture.Client;
@@ -35,5 +35,22 @@ public sealed class WarmTimeoutTests(OneSecondFixture fixture) : IClassFixture<O
         var next = await _client.RunAsync("/warm/py3/pid.py");
         Assert.Equal(200, next.Status);
         Assert.NotEqual(worker, next.Pid);
+    }
+
+    [Fact]
+    public async Task A_forked_script_past_its_timeout_gets_504_and_its_process_tree_is_killed()
+    {
+        Assert.Equal(200, (await _client.RunAsync("/fork/py3/processes.py")).Status); // its worker is up: the second counts
+        var clock = Stopwatch.StartNew();
+        var run = await _client.RunAsync("/fork/py3/sleeper.py?forked");
+        var elapsed = clock.Elapsed;
+
+        Assert.Equal(504, run.Status);
+        Assert.True(elapsed >= TimeSpan.FromSeconds(0.9) && elapsed < TimeSpan.FromSeconds(5), $"answered after {elapsed}");
+        int script = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile("forked.pid"), Timeouts.Request));
+        int child = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile("forked.child"), Timeouts.Request));
+        await ProcessState.AllGoneAsync([script, child], Timeouts.ProcessGone);
+
+        Assert.Equal(200, (await _client.RunAsync("/fork/py3/processes.py")).Status);
     }
 }
