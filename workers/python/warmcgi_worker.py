@@ -1389,7 +1389,7 @@ class Worker(object):
         when the script ends, so nothing it does reaches the next request. Returns its
         exit status, and the stdlib and site-packages modules it imported, for this
         process to load for the children after it."""
-        params, script = request[:2]
+        script = request[1]
         report_r, self.report_fd = new_pipe()
         try:
             pid = self.fork()

@@ -82,4 +82,13 @@ public sealed class ForkModeTests(ForkFixture fixture) : IClassFixture<ForkFixtu
         Assert.Equal(before["ppid"], ended["ppid"]);
         Assert.Equal(before["ppid"], after["ppid"]);
     }
+
+    [Fact]
+    public async Task PyPy_scripts_run_in_children_of_a_resident_PyPy()
+    {
+        var runs = await _client.RunTimesAsync(3, "/fork/mixed/pypy.py");
+
+        Assert.All(runs, run => Assert.Equal("PyPy", run["implementation"]));
+        Assert.Equal(3, runs.Select(r => r.Pid).Distinct().Count());
+    }
 }
