@@ -4,10 +4,11 @@ using WarmCgi.Functional.Infrastructure;
 namespace WarmCgi.Functional.WarmMode;
 
 /// <summary>
-/// The real apps in one server in warm mode: Mercurial's hgweb.cgi (Python) runs in a
-/// resident worker, while git-http-backend (C) and gitweb (Perl) keep running cold beside it.
+/// The real apps in one server in warm or fork mode: Mercurial's hgweb.cgi (Python) runs in a
+/// resident worker (or in children it forks), while git-http-backend (C) and gitweb (Perl)
+/// keep running cold beside it.
 /// </summary>
-public sealed class MercurialWarmModeTests : IAsyncLifetime
+public abstract class MercurialModeTests(string mode) : IAsyncLifetime
 {
     private const string GitBackend = "/usr/lib/git-core/git-http-backend";
     private const string Gitweb = "/usr/lib/cgi-bin/gitweb.cgi";
@@ -54,7 +55,7 @@ public sealed class MercurialWarmModeTests : IAsyncLifetime
             """).Within();
         _server = await TestServer.StartAsync(new Dictionary<string, string?>
         {
-            ["Mode"] = "warm",
+            ["Mode"] = mode,
             ["Warm:MaxWorkers"] = "1",
             ["Mappings:1000:Prefix"] = "/hg",
             ["Mappings:1000:Path"] = Path.Combine(_site.Apps, "hgweb.cgi"),
@@ -107,3 +108,9 @@ public sealed class MercurialWarmModeTests : IAsyncLifetime
         Assert.Equal("/usr/bin/python3", started[0]["Interpreter"]);
     }
 }
+
+/// <summary>hgweb.cgi warm: one resident worker runs every request.</summary>
+public sealed class MercurialWarmModeTests() : MercurialModeTests("warm");
+
+/// <summary>hgweb.cgi in fork mode: every request runs in a child of one resident worker.</summary>
+public sealed class MercurialForkModeTests() : MercurialModeTests("fork");
