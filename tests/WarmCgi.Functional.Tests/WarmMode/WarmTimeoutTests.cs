@@ -22,15 +22,7 @@ public sealed class WarmTimeoutTests(OneSecondFixture fixture) : IClassFixture<O
     [Fact]
     public async Task A_script_past_its_timeout_gets_504_and_its_worker_and_the_worker_s_children_are_killed()
     {
-        var clock = Stopwatch.StartNew();
-        var run = await _client.RunAsync("/warm/py3/sleeper.py?sleeper");
-        var elapsed = clock.Elapsed;
-
-        Assert.Equal(504, run.Status);
-        Assert.True(elapsed >= TimeSpan.FromSeconds(0.9) && elapsed < TimeSpan.FromSeconds(5), $"answered after {elapsed}");
-        int worker = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile("sleeper.pid"), Timeouts.Request));
-        int child = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile("sleeper.child"), Timeouts.Request));
-        await ProcessState.AllGoneAsync([worker, child], Timeouts.ProcessGone);
+        int worker = await AssertSleeperTimedOutAndKilledAsync("/warm", "sleeper");
 
         var next = await _client.RunAsync("/warm/py3/pid.py");
         Assert.Equal(200, next.Status);
@@ -41,16 +33,26 @@ public sealed class WarmTimeoutTests(OneSecondFixture fixture) : IClassFixture<O
     public async Task A_forked_script_past_its_timeout_gets_504_and_its_process_tree_is_killed()
     {
         Assert.Equal(200, (await _client.RunAsync("/fork/py3/processes.py")).Status); // its worker is up: the second counts
+        await AssertSleeperTimedOutAndKilledAsync("/fork", "forked");
+
+        Assert.Equal(200, (await _client.RunAsync("/fork/py3/processes.py")).Status);
+    }
+
+    /// <summary>
+    /// sleeper.py under <paramref name="prefix"/>: a 504 once the 1 s timeout is over, and the
+    /// process that ran the script and its child both gone. Returns the script's pid.
+    /// </summary>
+    private async Task<int> AssertSleeperTimedOutAndKilledAsync(string prefix, string name)
+    {
         var clock = Stopwatch.StartNew();
-        var run = await _client.RunAsync("/fork/py3/sleeper.py?forked");
+        var run = await _client.RunAsync($"{prefix}/py3/sleeper.py?{name}");
         var elapsed = clock.Elapsed;
 
         Assert.Equal(504, run.Status);
         Assert.True(elapsed >= TimeSpan.FromSeconds(0.9) && elapsed < TimeSpan.FromSeconds(5), $"answered after {elapsed}");
-        int script = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile("forked.pid"), Timeouts.Request));
-        int child = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile("forked.child"), Timeouts.Request));
+        int script = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile(name + ".pid"), Timeouts.Request));
+        int child = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile(name + ".child"), Timeouts.Request));
         await ProcessState.AllGoneAsync([script, child], Timeouts.ProcessGone);
-
-        Assert.Equal(200, (await _client.RunAsync("/fork/py3/processes.py")).Status);
+        return script;
     }
 }
