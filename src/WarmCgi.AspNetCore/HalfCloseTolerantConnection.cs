@@ -16,9 +16,9 @@ namespace WarmCgi.AspNetCore;
 /// client is known to be gone -- a reset, a failed write -- or once the answer has been
 /// silent for <see cref="Grace"/> after it, so a script whose client really left is still
 /// killed soon (a FIN alone cannot tell a half-close from a close: only a write to the peer
-/// can), while an answer that keeps flowing (a clone's pack) flows to its end. The input reports its end only
-/// once what came before the FIN has been read: Kestrel takes a body and the FIN in one read
-/// for a truncated body.
+/// can), while an answer that keeps flowing (a clone's pack) flows to its end. The input
+/// reports its end only once what came before the FIN has been read: Kestrel takes a body
+/// and the FIN in one read for a truncated body.
 /// </summary>
 internal sealed class HalfCloseTolerantConnection : ConnectionContext
 {
