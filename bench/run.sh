@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh — measure warmcgi (cold and warm) side by side with the peers, in one run, on
+# bench/run.sh — measure warmcgi (cold, warm and fork) side by side with the peers, in one run, on
 # the shared workloads (../shared/bench/cgi-bin), and print the summary with the ratios.
 #
 #   bench/run.sh                      # default: Apache mod_cgid, lighttpd, uWSGI+wrapper (2 procs)
@@ -13,6 +13,7 @@ shared="$(cd "$root/../shared/bench" && pwd)"
 out="$(mktemp -d /tmp/warmcgi-bench.XXXXXX)"
 COLD_PORT="${COLD_PORT:-18040}"
 WARM_PORT="${WARM_PORT:-18041}"
+FORK_PORT="${FORK_PORT:-18042}"
 
 dotnet publish "$root/src/WarmCgi.Cli" -c Release -o "$out/warmcgi" >/dev/null
 start() {  # mode port
@@ -23,14 +24,15 @@ start() {  # mode port
 }
 start cold "$COLD_PORT"
 start warm "$WARM_PORT"
+start fork "$FORK_PORT"
 trap 'kill $(cat "$out"/*.pid) 2>/dev/null || true' EXIT
-for port in "$COLD_PORT" "$WARM_PORT"; do
+for port in "$COLD_PORT" "$WARM_PORT" "$FORK_PORT"; do
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/cgi-bin/hello.sh" >/dev/null && break; sleep 0.2; done
 done
 
 cd "$shared"
 SERVERS="${SERVERS:-apache-event-cgid lighttpd-cgi uwsgi-wrap-p2}" \
-EXTRA="warmcgi-cold=$COLD_PORT warmcgi-warm=$WARM_PORT" \
+EXTRA="warmcgi-cold=$COLD_PORT warmcgi-warm=$WARM_PORT warmcgi-fork=$FORK_PORT" \
 SCRIPTS="${SCRIPTS:-hello heavy post sh}" CONCS="${CONCS:-1 16}" \
 DURATION="${DURATION:-10}" REPS="${REPS:-2}" RESULTS="$out/results" ./peers.sh all
 echo
