@@ -1455,7 +1455,11 @@ class Worker(object):
             pass
 
     def open_request(self, conn, req):
-        """The request's fds 0-2 and its compiled script: (params, script, entry, error)."""
+        """The request's fds 0-2, environ and std streams, and its compiled script:
+        (params, script, entry, error). Fork mode does this in the resident interpreter,
+        before the fork: what the last request left (os.environ, the cached streams, TZ)
+        is mostly what this one needs, so a child has little left to write -- and each
+        page a child writes costs it a copy."""
         params = decode_pairs(req.params[0] if len(req.params) == 1 else b''.join(req.params))
         script = params.get(b'SCRIPT_FILENAME', b'')
         if PY3:
@@ -1475,23 +1479,24 @@ class Worker(object):
         # asyncio's connect_write_pipe sets) must not reach the next request.
         fcntl.fcntl(2, fcntl.F_SETFL, self.err_flags)
         self.pump.begin(conn, req.id, out_r)
-        return params, script, entry, error
-
-    def become_script(self, params, script, entry, error):
-        """Set the process up as CGI would have it for this request: (__main__, what the
-        end of the request compares with)."""
         set_environ(with_interpreter_additions(params))
         tz = params.get(b'TZ')
         if tz != self.last_tz:
             self.last_tz = tz
             self.real_tzset()
-        self.random.check()
-        decimal = None if PY3 else sys.modules.get('decimal')   # Python 3's: the Context
-        if decimal is not None:
-            decimal.setcontext(decimal.Context())
         unbuffered = bool(entry and entry[3]) or bool(params.get(b'PYTHONUNBUFFERED'))
         self.streams, self.owned = self.std.open(
             unbuffered, params.get(b'PYTHONIOENCODING'), self.empty_body)
+        return params, script, entry, error
+
+    def become_script(self, params, script, entry, error):
+        """Set the process up as CGI would have it for this request: (__main__, what the
+        end of the request compares with)."""
+        if not FORK_MODE:   # a forked child's random was reseeded at the fork
+            self.random.check()
+        decimal = None if PY3 else sys.modules.get('decimal')   # Python 3's: the Context
+        if decimal is not None:
+            decimal.setcontext(decimal.Context())
         # Threads and logging handlers the request will add (threading.enumerate() only
         # when there are threads: daemons of past requests).
         snap = (set(threading.enumerate()) if threading.active_count() > 1 else (),
