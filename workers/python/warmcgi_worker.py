@@ -707,23 +707,42 @@ def with_interpreter_additions(params):
     return params
 
 
+# Variables a script set or unset in the C environment itself (os.putenv, os.unsetenv), out
+# of os.environ's sight: its children saw them, and the next request's must not.
+ENV_TOUCHED = set()
+
+
+def noting_env(key, *value):
+    ENV_TOUCHED.add(key if isinstance(key, bytes) else
+                    key.encode(FS_ENCODING, 'surrogateescape' if PY3 else 'strict'))
+
+
+REAL_PUTENV = watch(os, 'putenv', noting_env)
+REAL_UNSETENV = watch(os, 'unsetenv', noting_env)
+
+
 def set_environ(params):
     """os.environ := exactly params, changing the existing object (cgi binds os.environ at
     import) and with it the C environment that children inherit. Works on the mapping's
     encoded storage, touching only the variables that differ."""
     env = os.environ
     data = getattr(env, '_data' if PY3 else 'data', None)
+    for key in ENV_TOUCHED:   # unknown in C: unset, and set again below if params has it
+        REAL_UNSETENV(key)
+        if isinstance(data, dict):
+            data.pop(key, None)
+    ENV_TOUCHED.clear()
     if not isinstance(data, dict):
         env.clear()
         env.update((fsdecode(k), fsdecode(v)) for k, v in params.items())
         return
     for key in (data.keys() - params.keys() if PY3 else [k for k in data if k not in params]):
-        os.unsetenv(key)
+        REAL_UNSETENV(key)
         del data[key]
     for key, value in params.items():
         if data.get(key) != value:
             try:
-                os.putenv(key, value)
+                REAL_PUTENV(key, value)
             except ValueError:   # '=' in a name or a NUL byte: no process could see it
                 continue
             data[key] = value

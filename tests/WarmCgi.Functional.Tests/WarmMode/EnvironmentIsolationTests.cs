@@ -37,6 +37,19 @@ public sealed class EnvironmentIsolationTests(WarmFixture fixture) : IClassFixtu
     [Theory]
     [InlineData("py3")]
     [InlineData("py2")]
+    public async Task What_a_script_set_or_unset_with_os_putenv_or_os_unsetenv_is_gone_for_the_next_request_s_children(string python)
+    {
+        // Each run's "before" is what a fresh CGI process's children see, although the run
+        // before it set WARMCGI_PUTENV and unset SERVER_NAME behind os.environ's back.
+        var runs = await _client.AssertWarmMatchesColdAsync($"{python}/putenv.py?x");
+
+        Assert.Equal("unset|127.0.0.1", runs[^1]["before"]);
+        Assert.Equal("left by x|unset", runs[^1]["after"]);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
     public async Task Os_environ_has_the_same_variable_names_as_in_a_CGI_process(string python)
     {
         var cold = await _client.RunAsync($"/cold/{python}/environ.py?names", cookie: "session=1");
