@@ -69,10 +69,17 @@ internal sealed partial class CgiRequestHandler
             await WriteFailureAsync(context, CgiError.BadScriptOutput).ConfigureAwait(false);
             return;
         }
-        // HEAD, 1xx/204/304, a failed precondition and a plain client redirect carry no body: the script's is drained.
-        bool sendBody = head.Kind != CgiResponseKind.ClientRedirect && !HttpMethods.IsHead(request.Method)
+        // HEAD, 1xx/204/304, a failed precondition and a plain client redirect carry no script body: it is drained.
+        bool redirect = head.Kind == CgiResponseKind.ClientRedirect && condition == 0;
+        bool sendBody = !redirect && !HttpMethods.IsHead(request.Method)
             && head.StatusCode is >= 200 and not 204 and not 304 && condition == 0;
+        byte[]? document = redirect ? RedirectDocument.For(context.Response, head.Location!) : null;
         long sent = await CopyBodyAsync(result, sendBody ? context.Response : null, context.RequestAborted).ConfigureAwait(false);
+        if (document is not null && !HttpMethods.IsHead(request.Method) && !context.RequestAborted.IsCancellationRequested)
+        {
+            await context.Response.Body.WriteAsync(document, context.RequestAborted).ConfigureAwait(false);
+            sent = document.Length;
+        }
         context.Features.Set(new ResponseBytesFeature(sent));
         if (!result.TimedOut && !context.RequestAborted.IsCancellationRequested)
         {
@@ -119,6 +126,11 @@ internal sealed partial class CgiRequestHandler
             }
             foreach (var (name, value) in head.Headers)
             {
+                // The server's own Date and Server, as Apache and nginx send (an nph- script speaks for itself).
+                if (head.Kind != CgiResponseKind.NonParsed && IsServersOwn(name))
+                {
+                    continue;
+                }
                 response.Headers.Append(name, value);
             }
         }
@@ -129,6 +141,9 @@ internal sealed partial class CgiRequestHandler
         }
         return true;
     }
+
+    private static bool IsServersOwn(string name) =>
+        name.Equals("Date", StringComparison.OrdinalIgnoreCase) || name.Equals("Server", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Streams the script's output to the client as it comes (or drains it, for HEAD and

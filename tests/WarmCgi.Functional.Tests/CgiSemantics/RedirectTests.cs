@@ -51,14 +51,40 @@ public sealed class RedirectTests(SiteFixture fixture) : IClassFixture<SiteFixtu
     }
 
     [Fact]
-    public async Task A_client_redirect_is_a_302_with_the_Location_and_no_script_body()
+    public async Task A_client_redirect_is_a_302_with_the_Location_and_Apache_s_page_in_place_of_the_script_body()
     {
         using var response = await _server.Client.GetAsync("/cgi-bin/redirect.sh?client").Within();
         string body = await response.Content.ReadAsStringAsync().Within();
 
         Assert.Equal(HttpStatusCode.Found, response.StatusCode);
         Assert.Equal(new Uri("http://example.com/elsewhere"), response.Headers.Location);
-        Assert.DoesNotContain("never sent", body, StringComparison.Ordinal);
+        Assert.Equal(["yes"], response.Headers.GetValues("X-Kept"));
+        Assert.Equal("text/html; charset=iso-8859-1", response.Content.Headers.ContentType?.ToString());
+        // What Apache's mod_cgi sends, byte for byte.
+        Assert.Equal("<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n" +
+            "<html><head>\n<title>302 Found</title>\n</head><body>\n<h1>Found</h1>\n" +
+            "<p>The document has moved <a href=\"http://example.com/elsewhere\">here</a>.</p>\n</body></html>\n", body);
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+    }
+
+    [Fact]
+    public async Task The_redirect_page_escapes_the_Location_as_Apache_does()
+    {
+        using var response = await _server.Client.GetAsync("/cgi-bin/redirect.sh?client_query").Within();
+        string body = await response.Content.ReadAsStringAsync().Within();
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Contains("<a href=\"http://example.com/q?a=&quot;1&quot;&amp;b=&lt;x&gt;\">here</a>", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_HEAD_of_a_client_redirect_has_no_body()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, "/cgi-bin/redirect.sh?client");
+        using var response = await _server.Client.SendAsync(request).Within();
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync().Within());
     }
 
     [Fact]

@@ -30,6 +30,16 @@ public sealed class ResponseTests(SiteFixture fixture) : IClassFixture<SiteFixtu
     }
 
     [Fact]
+    public async Task Date_and_Server_are_the_server_s_own_not_the_script_s_as_in_Apache()
+    {
+        using var response = await _server.Client.GetAsync("/cgi-bin/status.sh").Within();
+
+        var date = Assert.Single(response.Headers.GetValues("Date"));
+        Assert.True(response.Headers.Date > DateTimeOffset.UtcNow.AddDays(-1), "the script's Date went out: " + date);
+        Assert.DoesNotContain(response.Headers.GetValues("Server"), v => v.Contains("teapot", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_nph_script_s_status_line_and_headers_pass_through()
     {
         using var response = await _server.Client.GetAsync("/cgi-bin/nph-raw.sh").Within();

@@ -4,7 +4,8 @@ case "$QUERY_STRING" in
   local) printf 'Location: /cgi-bin/env.py?redirected=1\n\n' ;;
   loop) printf 'Location: /cgi-bin/redirect.sh?loop\n\n' ;;
   missing) printf 'Location: /cgi-bin/missing.py\n\n' ;;
-  client) printf 'Location: http://example.com/elsewhere\n\nthis body is never sent\n' ;;
+  client) printf 'Location: http://example.com/elsewhere\nContent-Type: text/plain\nX-Kept: yes\n\nthis body is never sent\n' ;;
+  client_query) printf '%s\n\n' 'Location: http://example.com/q?a="1"&b=<x>' ;;
   cookie) printf 'Set-Cookie: sid=2; Path=/\nLocation: /cgi-bin/env.py?after=cookie\n\n' ;;
   static) printf 'Set-Cookie: seen=1\nLocation: /index.html\n\n' ;;
   fragment) printf 'Location: /cgi-bin/env.py?frag=1#top\n\n' ;;
