@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
@@ -211,10 +212,28 @@ internal sealed partial class CgiRequestHandler
         {
             response.Headers.RetryAfter = "1";
         }
+        if (error == CgiError.DirectoryWithoutSlash)
+        {
+            return WriteSlashRedirectAsync(context);
+        }
         response.ContentType = "text/plain; charset=utf-8";
         string text = ReasonPhrases.GetReasonPhrase(status);
         context.Features.Set(new ResponseBytesFeature(text.Length + 1));
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.WriteAsync(text + "\n", context.RequestAborted);
+    }
+
+    /// <summary>
+    /// mod_dir's answer to a directory named without its slash: a 301 to the same URL with it
+    /// (query kept, host as the client named it), so relative links in its index resolve.
+    /// </summary>
+    private static Task WriteSlashRedirectAsync(HttpContext context)
+    {
+        var request = context.Request;
+        string location = UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path.Add("/"), request.QueryString);
+        context.Response.Headers.Location = location;
+        byte[] document = RedirectDocument.For(context.Response, location, StatusCodes.Status301MovedPermanently);
+        context.Features.Set(new ResponseBytesFeature(document.Length));
+        return HttpMethods.IsHead(request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(document, context.RequestAborted).AsTask();
     }
 
     [LoggerMessage(EventId = Diagnostics.EventIds.BadResponseHeader, Level = LogLevel.Error, Message = "{Path} [{RequestId}] script sent a header value the server cannot send (control characters): 502")]

@@ -9,6 +9,8 @@ public enum CgiError
     None = 0,
     NotFound,
     Forbidden,
+    /// <summary>A directory named without its trailing slash: a 301 to the URL with it, as Apache's mod_dir answers.</summary>
+    DirectoryWithoutSlash,
     BodyTooLarge,
     BadRequest,
     /// <summary>The script printed no header, a malformed one, or ended before the blank line.</summary>
@@ -30,6 +32,7 @@ public static class CgiErrors
         CgiError.None => 200,
         CgiError.NotFound => 404,
         CgiError.Forbidden => 403,
+        CgiError.DirectoryWithoutSlash => 301,
         CgiError.BodyTooLarge => 413,
         CgiError.BadRequest => 400,
         CgiError.BadScriptOutput => 502,

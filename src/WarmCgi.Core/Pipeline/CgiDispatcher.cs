@@ -136,7 +136,8 @@ public sealed partial class CgiDispatcher
             var resolved = _resolver.Resolve(next.Path);
             if (resolved.Target is null)
             {
-                return Fail(next, resolved.Error, resolved.Reason);
+                // (A slash redirect would name the client's URL, not the directory: the directory's 403.)
+                return Fail(next, resolved.Error == CgiError.DirectoryWithoutSlash ? CgiError.Forbidden : resolved.Error, resolved.Reason);
             }
             var previous = request;
             var previousEnv = env;
@@ -277,7 +278,7 @@ public sealed partial class CgiDispatcher
     {
         switch (error)
         {
-            case CgiError.NotFound or CgiError.Forbidden:
+            case CgiError.NotFound or CgiError.Forbidden or CgiError.DirectoryWithoutSlash:
                 LogNotServed(_logger, request.Path, request.RequestId, reason);
                 break;
             case CgiError.ClientGone:

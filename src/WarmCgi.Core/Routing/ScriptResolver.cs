@@ -154,8 +154,11 @@ public sealed class ScriptResolver
             var check = CheckScript(mapping, current, real ?? Spawner.RealPath(current));
             return check ?? new ResolveResult(new ScriptTarget(mapping, current, scriptName, rest[end..]) { File = status }, CgiError.None, null);
         }
-        // Apache: "attempt to invoke directory as script". Never a listing.
-        return ResolveResult.Fail(CgiError.Forbidden, "attempt to invoke directory as script");
+        // Apache: "attempt to invoke directory as script". Never a listing; but mod_dir first
+        // sends a client that left out the slash to the URL with it.
+        return rest.Length > 0 && !rest.EndsWith('/')
+            ? ResolveResult.Fail(CgiError.DirectoryWithoutSlash, "a directory: redirected to its URL with a slash")
+            : ResolveResult.Fail(CgiError.Forbidden, "attempt to invoke directory as script");
     }
 
     private static ResolveResult? CheckScript(ScriptMapping mapping, string file, string? real)

@@ -313,13 +313,21 @@ public sealed class ScriptResolverTests : IDisposable
     [Theory]
     [InlineData("/cgi-bin")]
     [InlineData("/cgi-bin/")]
-    [InlineData("/cgi-bin/sub")]
     [InlineData("/cgi-bin/sub/")]
     [InlineData("/cgi-bin/empty/")]
     [InlineData("/cgi-bin//sub//")]
     public void A_directory_is_forbidden_never_listed(string path)
     {
         Refuses(path, CgiError.Forbidden);
+    }
+
+    [Theory]
+    [InlineData("/cgi-bin/sub")]
+    [InlineData("/cgi-bin/empty")]
+    [InlineData("/cgi-bin//sub")]
+    public void A_directory_named_without_its_slash_is_sent_to_the_URL_with_it(string path)
+    {
+        Refuses(path, CgiError.DirectoryWithoutSlash);
     }
 
     [Fact]

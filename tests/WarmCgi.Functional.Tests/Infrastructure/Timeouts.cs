@@ -9,6 +9,12 @@ public static class Timeouts
     /// <summary>A process that was signalled should be gone well within this.</summary>
     public static readonly TimeSpan ProcessGone = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a stream.py's first line may take: less than the 30 s the script holds its
+    /// last one, so a first line that only came with the last was buffered, never streamed.
+    /// </summary>
+    public static readonly TimeSpan StreamedLine = TimeSpan.FromSeconds(20);
+
     public static Task<T> Within<T>(this Task<T> task, TimeSpan? timeout = null) => task.WaitAsync(timeout ?? Request);
 
     public static Task Within(this Task task, TimeSpan? timeout = null) => task.WaitAsync(timeout ?? Request);

@@ -88,7 +88,6 @@ public sealed class TraversalTests(SiteFixture fixture) : IClassFixture<SiteFixt
     [Theory]
     [InlineData("/cgi-bin")]
     [InlineData("/cgi-bin/")]
-    [InlineData("/cgi-bin/subdir")]
     [InlineData("/cgi-bin/subdir/")]
     public async Task A_script_directory_is_never_listed(string target)
     {
@@ -97,5 +96,20 @@ public sealed class TraversalTests(SiteFixture fixture) : IClassFixture<SiteFixt
         Assert.Equal(403, response.StatusCode);
         Assert.DoesNotContain("inner.sh", response.RawText, StringComparison.Ordinal);
         Assert.DoesNotContain("hello.sh", response.RawText, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/cgi-bin/subdir", "http://example.test:8080/cgi-bin/subdir/")]
+    [InlineData("/cgi-bin/subdir?a=1&b", "http://example.test:8080/cgi-bin/subdir/?a=1&b")]
+    public async Task A_script_directory_named_without_its_slash_is_sent_to_it_as_Apache_s_mod_dir_does(string target, string location)
+    {
+        var response = await _server.SendRawAsync($"GET {target} HTTP/1.1\r\nHost: example.test:8080\r\n\r\n");
+
+        Assert.Equal(301, response.StatusCode);
+        Assert.Equal(location, response.Header("Location"));
+        Assert.Equal("text/html; charset=iso-8859-1", response.Header("Content-Type"));
+        Assert.Contains("<title>301 Moved Permanently</title>", response.BodyText, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"{location.Replace("&", "&amp;", StringComparison.Ordinal)}\">here</a>", response.BodyText, StringComparison.Ordinal);
+        Assert.DoesNotContain("inner.sh", response.RawText, StringComparison.Ordinal);
     }
 }

@@ -2,8 +2,12 @@ using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.WarmMode;
 
-/// <summary>The app's own modules are imported afresh per request; an edited script or module is live on the next request.</summary>
-public sealed class AppModuleTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+/// <summary>
+/// The app's own modules are imported afresh per request; an edited script or module is live
+/// on the next request. <paramref name="mode"/> is "warm" or "fork": the same scripts under
+/// that mapping's prefix.
+/// </summary>
+public abstract class AppModuleTests(WarmFixture fixture, string mode)
 {
     private readonly HttpClient _client = fixture.Client;
     private readonly ScriptSite _site = fixture.Site;
@@ -13,9 +17,9 @@ public sealed class AppModuleTests(WarmFixture fixture) : IClassFixture<WarmFixt
     [InlineData("py2")]
     public async Task A_module_beside_the_script_is_imported_afresh_by_every_request(string python)
     {
-        var runs = await _client.RunTimesAsync(3, $"/warm/{python}/uses_app.py");
+        var runs = await _client.RunTimesAsync(3, $"/{mode}/{python}/uses_app.py");
 
-        ScriptRuns.AssertSameWorker(runs);
+        ScriptRuns.AssertWorkers(mode, runs);
         Assert.All(runs, run => Assert.Equal("1", run["hits"]));
     }
 
@@ -25,14 +29,14 @@ public sealed class AppModuleTests(WarmFixture fixture) : IClassFixture<WarmFixt
     public async Task An_edited_app_module_is_live_on_the_next_request(string python)
     {
         string module = Path.Combine(_site["warm"], python, "appmod.py");
-        var before = await _client.RunAsync($"/warm/{python}/uses_app.py");
+        var before = await _client.RunAsync($"/{mode}/{python}/uses_app.py");
 
         await ScriptFiles.RewriteAsync(module, (await File.ReadAllTextAsync(module).Within()).Replace("first version", "second version", StringComparison.Ordinal));
-        var after = await _client.RunAsync($"/warm/{python}/uses_app.py");
+        var after = await _client.RunAsync($"/{mode}/{python}/uses_app.py");
 
         Assert.Equal("first version", before["value"]);
         Assert.Equal("second version", after["value"]);
-        ScriptRuns.AssertSameWorker([before, after]);
+        ScriptRuns.AssertWorkers(mode, [before, after]);
     }
 
     [Theory]
@@ -47,13 +51,13 @@ public sealed class AppModuleTests(WarmFixture fixture) : IClassFixture<WarmFixt
 
         await ScriptFiles.RewriteAsync(script, Version(1));
         File.SetUnixFileMode(script, File.GetUnixFileMode(Path.Combine(folder, "pid.py")));
-        var first = await _client.RunAsync($"/warm/{python}/edited.py");
+        var first = await _client.RunAsync($"/{mode}/{python}/edited.py");
         await ScriptFiles.RewriteAsync(script, Version(2));
-        var second = await _client.RunAsync($"/warm/{python}/edited.py");
+        var second = await _client.RunAsync($"/{mode}/{python}/edited.py");
 
         Assert.Equal("version 1\n", first.Text);
         Assert.Equal("version 2\n", second.Text);
-        ScriptRuns.AssertSameWorker([first, second]);
+        ScriptRuns.AssertWorkers(mode, [first, second]);
     }
 
     [Theory]
@@ -67,10 +71,16 @@ public sealed class AppModuleTests(WarmFixture fixture) : IClassFixture<WarmFixt
         var runs = new List<ScriptRun>();
         foreach (string folder in folders)
         {
-            runs.Add(await _client.RunAsync($"/warm/{python}/{folder}/relative_import.py"));
+            runs.Add(await _client.RunAsync($"/{mode}/{python}/{folder}/relative_import.py"));
         }
 
-        ScriptRuns.AssertSameWorker(runs);
+        ScriptRuns.AssertWorkers(mode, runs);
         Assert.Equal(["none", "site_with_lib/lib", "none", "site_with_lib/lib"], runs.Select(run => run["siteconf"]));
     }
 }
+
+/// <summary>A resident worker imports the app's modules afresh for every request it runs.</summary>
+public sealed class WarmAppModuleTests(WarmFixture fixture) : AppModuleTests(fixture, "warm"), IClassFixture<WarmFixture>;
+
+/// <summary>A forked child imports the app's modules afresh, as a CGI process does (the parent never loads them).</summary>
+public sealed class ForkAppModuleTests(ForkFixture fixture) : AppModuleTests(fixture, "fork"), IClassFixture<ForkFixture>;

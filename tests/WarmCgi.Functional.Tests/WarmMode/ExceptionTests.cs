@@ -17,7 +17,7 @@ public sealed partial class ExceptionTests(WarmFixture fixture) : IClassFixture<
     [InlineData("py2")]
     public async Task An_uncaught_exception_after_the_headers_gives_the_partial_document_of_a_CGI_process(string python)
     {
-        var warm = await _client.AssertWarmMatchesColdAsync($"{python}/exception.py");
+        var warm = await _client.AssertMatchesColdAsync($"{python}/exception.py", "warm");
 
         Assert.Equal("partial document\n", warm[0].Text);
     }

@@ -10,8 +10,8 @@ public sealed class ExitHooksTests(WarmFixture fixture) : IClassFixture<WarmFixt
     [InlineData("py2")]
     public async Task An_atexit_handler_runs_at_the_end_of_its_own_request_only(string python)
     {
-        var registered = await _client.AssertWarmMatchesColdAsync($"{python}/hooks.py?register", times: 1);
-        var plain = await _client.AssertWarmMatchesColdAsync($"{python}/hooks.py", times: 1);
+        var registered = await _client.AssertMatchesColdAsync($"{python}/hooks.py?register", "warm", 1);
+        var plain = await _client.AssertMatchesColdAsync($"{python}/hooks.py", "warm", 1);
         var again = await _client.RunAsync($"/warm/{python}/hooks.py?register");
 
         Assert.Equal("main code done\nthread finished\natexit handler ran\n", registered[0].Text);

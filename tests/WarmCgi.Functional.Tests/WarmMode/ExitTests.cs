@@ -25,7 +25,7 @@ public sealed class ExitTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     [MemberData(nameof(Exits))]
     public async Task An_exit_inside_try_finally_ends_the_request_as_it_ends_a_CGI_process(string python, string how)
     {
-        var warm = await _client.AssertWarmMatchesColdAsync($"{python}/exits.py?{how}");
+        var warm = await _client.AssertMatchesColdAsync($"{python}/exits.py?{how}", "warm");
 
         Assert.Equal($"before {how}\nfinally ran\n", warm[0].Text);
         var next = await _client.RunAsync($"/warm/{python}/main.py");

@@ -48,6 +48,6 @@ public sealed class MainModuleTests(WarmFixture fixture) : IClassFixture<WarmFix
     [InlineData("py2")]
     public async Task What_the_script_reports_is_byte_for_byte_what_a_CGI_process_reports(string python)
     {
-        await _client.AssertWarmMatchesColdAsync($"{python}/main.py{Query}");
+        await _client.AssertMatchesColdAsync($"{python}/main.py{Query}", "warm");
     }
 }

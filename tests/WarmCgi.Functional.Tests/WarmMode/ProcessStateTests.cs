@@ -17,7 +17,7 @@ public sealed class ProcessStateTests(WarmFixture fixture) : IClassFixture<WarmF
     [InlineData("py2")]
     public async Task What_a_request_changes_in_the_process_is_undone_before_the_next_one(string python)
     {
-        var warm = await _client.AssertWarmMatchesColdAsync($"{python}/state.py", times: 3);
+        var warm = await _client.AssertMatchesColdAsync($"{python}/state.py", "warm", 3);
 
         Assert.Equal("1000", warm[^1]["recursion limit"]);
         Assert.Equal("None", warm[^1]["socket default timeout"]);
@@ -34,13 +34,13 @@ public sealed class ProcessStateTests(WarmFixture fixture) : IClassFixture<WarmF
     [InlineData("py2")]
     public async Task Warnings_filters_changed_by_a_request_are_those_of_a_fresh_process_in_the_next(string python)
     {
-        await _client.AssertWarmMatchesColdAsync($"{python}/warning_filters.py", times: 3);
+        await _client.AssertMatchesColdAsync($"{python}/warning_filters.py", "warm", 3);
     }
 
     [Fact]
     public async Task Finalizers_a_timezone_and_reference_cycles_of_a_request_end_with_it_in_Python_3()
     {
-        var warm = await _client.AssertWarmMatchesColdAsync("py3/leftovers.py", times: 3);
+        var warm = await _client.AssertMatchesColdAsync("py3/leftovers.py", "warm", 3);
 
         Assert.All(warm, run =>
         {
@@ -54,7 +54,7 @@ public sealed class ProcessStateTests(WarmFixture fixture) : IClassFixture<WarmF
     [Fact]
     public async Task A_timezone_a_teardown_del_and_a_pending_print_comma_end_with_their_request_in_Python_2()
     {
-        var warm = await _client.AssertWarmMatchesColdAsync("py2/leftovers.py", times: 3);
+        var warm = await _client.AssertMatchesColdAsync("py2/leftovers.py", "warm", 3);
 
         Assert.All(warm, run =>
         {

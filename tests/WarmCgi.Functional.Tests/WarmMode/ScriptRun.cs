@@ -6,8 +6,9 @@ namespace WarmCgi.Functional.WarmMode;
 
 /// <summary>
 /// One answer of a warm/ test script: status, content type, body bytes, and the pid the
-/// script reported in X-Worker-Pid (0 when it reports none). In warm mode that pid is the
-/// worker's: the script's os.getpid() is the resident interpreter's.
+/// script reported in X-Worker-Pid (0 when it reports none). The scripts set that header
+/// themselves, to their os.getpid(): in warm mode the worker's (the resident interpreter's),
+/// in fork mode the child's, new for each request.
 /// </summary>
 public sealed record ScriptRun(int Status, string? ContentType, byte[] Body, int Pid, string? RetryAfter)
 {
@@ -60,26 +61,46 @@ public static class ScriptRuns
     }
 
     /// <summary>
-    /// Runs warm/<paramref name="path"/> once under /cold (a fresh CGI process), then
-    /// <paramref name="times"/> times in a row under /warm: every warm answer must be the cold
-    /// one byte for byte, and all of them come from the same worker.
+    /// What the pids of runs in a row say in <paramref name="mode"/>: in warm mode one and the
+    /// same worker answered them all; in fork mode each ran in a process of its own, as under
+    /// CGI. (A fork-mode script's X-Worker-Pid is its child's pid, so which resident
+    /// interpreter forked it cannot be told from it.)
     /// </summary>
-    public static async Task<List<ScriptRun>> AssertWarmMatchesColdAsync(this HttpClient client, string path, int times = 3)
+    public static void AssertWorkers(string mode, IEnumerable<ScriptRun> runs)
     {
-        var cold = await client.RunAsync("/cold/" + path);
-        var warm = await client.RunTimesAsync(times, "/warm/" + path);
-        for (int i = 0; i < warm.Count; i++)
+        if (mode != "fork")
         {
-            AssertSameOutput(cold, warm[i], $"warm run {i + 1} of {path}");
+            AssertSameWorker(runs);
+            return;
         }
-        AssertSameWorker(warm);
-        return warm;
+        var pids = runs.Select(r => r.Pid).ToList();
+        Assert.All(pids, pid => Assert.True(pid > 0, "a run reported no X-Worker-Pid"));
+        Assert.True(pids.Distinct().Count() == pids.Count, "forked runs shared a process: " + string.Join(", ", pids));
+        Assert.DoesNotContain(Environment.ProcessId, pids);
     }
 
-    public static void AssertSameOutput(ScriptRun cold, ScriptRun warm, string what)
+    /// <summary>
+    /// Runs warm/<paramref name="path"/> once under /cold (a fresh CGI process), then
+    /// <paramref name="times"/> times in a row under /<paramref name="mode"/> ("warm" or
+    /// "fork"): every answer must be the cold one byte for byte, and the pids must be what
+    /// <see cref="AssertWorkers"/> expects of the mode (one worker for all warm runs).
+    /// </summary>
+    public static async Task<List<ScriptRun>> AssertMatchesColdAsync(this HttpClient client, string path, string mode, int times = 3)
     {
-        Assert.True(cold.Status == warm.Status && cold.ContentType == warm.ContentType && cold.Body.AsSpan().SequenceEqual(warm.Body),
-            $"{what} differs from the CGI process's output.\n--- cold: {cold.Status} {cold.ContentType}\n{Escape(cold.Text)}\n--- warm: {warm.Status} {warm.ContentType}\n{Escape(warm.Text)}");
+        var cold = await client.RunAsync("/cold/" + path);
+        var runs = await client.RunTimesAsync(times, $"/{mode}/{path}");
+        for (int i = 0; i < runs.Count; i++)
+        {
+            AssertSameOutput(cold, runs[i], $"{mode} run {i + 1} of {path}");
+        }
+        AssertWorkers(mode, runs);
+        return runs;
+    }
+
+    public static void AssertSameOutput(ScriptRun cold, ScriptRun run, string what)
+    {
+        Assert.True(cold.Status == run.Status && cold.ContentType == run.ContentType && cold.Body.AsSpan().SequenceEqual(run.Body),
+            $"{what} differs from the CGI process's output.\n--- cold: {cold.Status} {cold.ContentType}\n{Escape(cold.Text)}\n--- {what}: {run.Status} {run.ContentType}\n{Escape(run.Text)}");
     }
 
     private static string Escape(string text) =>

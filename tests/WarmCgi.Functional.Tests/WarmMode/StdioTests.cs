@@ -17,7 +17,7 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     [InlineData("py2")]
     public async Task Prints_os_write_and_child_processes_come_out_in_the_order_of_a_CGI_process(string python)
     {
-        var warm = await _client.AssertWarmMatchesColdAsync($"{python}/stdio.py");
+        var warm = await _client.AssertMatchesColdAsync($"{python}/stdio.py", "warm");
 
         // What was flushed first comes first; the buffered prints come at exit.
         Assert.StartsWith("print 1\nos.system\nos.write\nsubprocess\n", warm[0].Text, StringComparison.Ordinal);
@@ -28,7 +28,7 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     [InlineData("py2", "stdout.write")]
     public async Task With_u_on_the_shebang_line_the_output_is_unbuffered(string python, string direct)
     {
-        var warm = await _client.AssertWarmMatchesColdAsync($"{python}/stdio_unbuffered.py");
+        var warm = await _client.AssertMatchesColdAsync($"{python}/stdio_unbuffered.py", "warm");
 
         Assert.Equal($"print 1\nos.system\nprint 2\nos.write\n{direct}\nsubprocess\nprint 3\n", warm[0].Text);
     }
@@ -40,9 +40,9 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     {
         for (int round = 0; round < 2; round++)
         {
-            await _client.AssertWarmMatchesColdAsync($"{python}/stdout_wrapped.py", times: 2);
-            await _client.AssertWarmMatchesColdAsync($"{python}/stdout_reopened.py", times: 2);
-            await _client.AssertWarmMatchesColdAsync($"{python}/stdio.py", times: 1);
+            await _client.AssertMatchesColdAsync($"{python}/stdout_wrapped.py", "warm", 2);
+            await _client.AssertMatchesColdAsync($"{python}/stdout_reopened.py", "warm", 2);
+            await _client.AssertMatchesColdAsync($"{python}/stdio.py", "warm", 1);
         }
     }
 
@@ -108,7 +108,7 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     [InlineData("py2")]
     public async Task A_non_blocking_stderr_set_by_one_request_is_blocking_again_in_the_next(string python)
     {
-        var warm = await _client.AssertWarmMatchesColdAsync($"{python}/stderr_nonblocking.py", times: 3);
+        var warm = await _client.AssertMatchesColdAsync($"{python}/stderr_nonblocking.py", "warm", 3);
 
         Assert.All(warm, run => Assert.Equal("False", run["stderr non-blocking"]));
     }
