@@ -900,6 +900,20 @@ def flush_std():
 
 
 # --- process state between requests --------------------------------------------------------
+def py2_setdefaultencoding():
+    """Python 2's sys.setdefaultencoding, which site.py deletes at start-up: reload(sys)
+    brings it back (as a script's reload does); sys's other attributes are put back as
+    they were."""
+    saved = dict(sys.__dict__)
+    try:
+        reload(sys)   # noqa: F821 -- a builtin on Python 2
+        return sys.setdefaultencoding
+    finally:
+        for name in [n for n in sys.__dict__ if n not in saved]:
+            del sys.__dict__[name]
+        sys.__dict__.update(saved)
+
+
 class ProcessState(object):
     """Process-wide state as the worker has it between requests, put back after each
     request with cheap checks first. What is costly to look for is noted as it happens by
@@ -931,7 +945,14 @@ class ProcessState(object):
             self.path[0] or '.') == here else list(self.path)
         getset = [(sys.getrecursionlimit, sys.setrecursionlimit),
                   (socket.getdefaulttimeout, socket.setdefaulttimeout),
-                  (sys.gettrace, sys.settrace), (sys.getprofile, sys.setprofile)]
+                  (sys.gettrace, sys.settrace), (sys.getprofile, sys.setprofile),
+                  # gc.disable() "for speed" must not leave the worker collecting nothing
+                  (gc.isenabled, lambda on: gc.enable() if on else gc.disable())]
+        if hasattr(gc, 'get_threshold'):   # not on PyPy
+            getset += [(gc.get_threshold, lambda limits: gc.set_threshold(*limits)),
+                       (gc.get_debug, gc.set_debug)]
+        if not PY3:   # reload(sys); sys.setdefaultencoding('utf-8'): the classic idiom
+            getset.append((sys.getdefaultencoding, py2_setdefaultencoding()))
         for get, put in (('getswitchinterval', 'setswitchinterval'),
                          ('get_int_max_str_digits', 'set_int_max_str_digits'),
                          ('getcheckinterval', 'setcheckinterval')):
@@ -1001,6 +1022,8 @@ class ProcessState(object):
         for get, put, value in self.getset:
             if get() != value:
                 put(value)
+        if not PY3 and 'setdefaultencoding' in sys.__dict__:   # site.py had deleted it
+            del sys.setdefaultencoding
         current = builtins.__dict__
         if len(current) != len(self.builtins) or tuple(
                 map(current.get, self.PATCHED_BUILTINS)) != self.patched_builtins:

@@ -3,6 +3,7 @@
 # Run again by the same worker it must report exactly what a fresh CGI process reports.
 import __builtin__
 import decimal
+import gc
 import logging
 import os
 import signal
@@ -36,6 +37,8 @@ print "excepthook is the default=%s" % (sys.excepthook is sys.__excepthook__)
 print "sys.tracebacklimit set=%s" % hasattr(sys, "tracebacklimit")
 print "socket.socket patched=%s" % getattr(socket.socket, "warmcgi_patched", False)
 print "builtins has _=%s" % hasattr(__builtin__, "_")
+print "gc enabled=%s thresholds=%r" % (gc.isenabled(), gc.get_threshold())
+print "default encoding=%s setdefaultencoding=%s" % (sys.getdefaultencoding(), hasattr(sys, "setdefaultencoding"))
 
 signal.signal(signal.SIGALRM, ignore)
 sys.setrecursionlimit(5000)
@@ -49,3 +52,7 @@ sys.excepthook = silent_hook
 sys.tracebacklimit = 3
 socket.socket = type("PatchedSocket", (socket.socket,), {"warmcgi_patched": True})
 __builtin__._ = str
+gc.disable()
+gc.set_threshold(1, 2, 3)
+reload(sys)
+sys.setdefaultencoding("utf-8")

@@ -3,6 +3,7 @@
 # Run again by the same worker it must report exactly what a fresh CGI process reports.
 import builtins
 import decimal
+import gc
 import logging
 import os
 import signal
@@ -27,6 +28,7 @@ print("excepthook is the default=%s" % (sys.excepthook is sys.__excepthook__))
 print("sys.tracebacklimit set=%s" % hasattr(sys, "tracebacklimit"))
 print("socket.socket patched=%s" % getattr(socket.socket, "warmcgi_patched", False))
 print("builtins has _=%s" % hasattr(builtins, "_"))
+print("gc enabled=%s thresholds=%r" % (gc.isenabled(), gc.get_threshold()))
 
 signal.signal(signal.SIGALRM, lambda signum, frame: None)
 sys.setrecursionlimit(5000)
@@ -40,3 +42,5 @@ sys.excepthook = lambda *args: None
 sys.tracebacklimit = 3
 socket.socket = type("PatchedSocket", (socket.socket,), {"warmcgi_patched": True})
 builtins._ = str
+gc.disable()
+gc.set_threshold(1, 2, 3)
