@@ -5,8 +5,9 @@ namespace WarmCgi.Functional.WarmMode;
 /// <summary>
 /// The request body is fd 0: sys.stdin, os.read(0, n), cgi.FieldStorage and a child process
 /// all read it, small (in a pipe) or past 64 KiB (spooled). Each script echoes what it read.
+/// <paramref name="mode"/> is "warm" or "fork": the same scripts under that mapping's prefix.
 /// </summary>
-public sealed class BodyReadingTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+public abstract class BodyReadingTests(WarmFixture fixture, string mode)
 {
     private readonly HttpClient _client = fixture.Client;
 
@@ -31,7 +32,7 @@ public sealed class BodyReadingTests(WarmFixture fixture) : IClassFixture<WarmFi
         for (int i = 0; i < 3; i++)
         {
             string body = Text(size, seed: i);
-            var run = await _client.RunAsync($"/warm/{python}/{script}", new StringContent(body, Encoding.ASCII));
+            var run = await _client.RunAsync($"/{mode}/{python}/{script}", new StringContent(body, Encoding.ASCII));
 
             Assert.Equal(200, run.Status);
             Assert.True(body == run.Text, $"run {i}: {run.Body.Length} bytes echoed for {size} sent");
@@ -52,7 +53,7 @@ public sealed class BodyReadingTests(WarmFixture fixture) : IClassFixture<WarmFi
                 { new ByteArrayContent(Encoding.ASCII.GetBytes(file)), "upload", "upload.txt" },
             };
 
-            var run = await _client.RunAsync($"/warm/{python}/body_fieldstorage.py", form);
+            var run = await _client.RunAsync($"/{mode}/{python}/body_fieldstorage.py", form);
 
             Assert.Equal(200, run.Status);
             Assert.True($"note=note {i}\n" + file == run.Text, $"run {i}: {run.Body.Length} bytes echoed: {run.Text[..Math.Min(200, run.Text.Length)]}");
@@ -73,11 +74,17 @@ public sealed class BodyReadingTests(WarmFixture fixture) : IClassFixture<WarmFi
     [Fact]
     public async Task Python_2s_own_stdin_that_reload_sys_brings_back_holds_nothing_of_an_earlier_body()
     {
-        var first = await _client.RunAsync("/warm/py2/reload_sys_stdin.py", new StringContent("first\nsecond\nthird\n"));
-        var next = await _client.RunAsync("/warm/py2/reload_sys_stdin.py", new StringContent("new body\n"));
+        var first = await _client.RunAsync($"/{mode}/py2/reload_sys_stdin.py", new StringContent("first\nsecond\nthird\n"));
+        var next = await _client.RunAsync($"/{mode}/py2/reload_sys_stdin.py", new StringContent("new body\n"));
 
-        ScriptRuns.AssertSameWorker([first, next]);
+        ScriptRuns.AssertWorkers(mode, [first, next]);
         Assert.Equal("'first\\n'", first["first line"]);
         Assert.Equal("'new body\\n'", next["first line"]);
     }
 }
+
+/// <summary>A resident worker hands each request's body to the script on fd 0, whatever the last request read.</summary>
+public sealed class WarmBodyReadingTests(WarmFixture fixture) : BodyReadingTests(fixture, "warm"), IClassFixture<WarmFixture>;
+
+/// <summary>A forked child reads its own request's body on fd 0, as a CGI process does.</summary>
+public sealed class ForkBodyReadingTests(ForkFixture fixture) : BodyReadingTests(fixture, "fork"), IClassFixture<ForkFixture>;

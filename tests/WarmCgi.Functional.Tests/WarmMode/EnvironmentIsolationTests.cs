@@ -1,7 +1,10 @@
 namespace WarmCgi.Functional.WarmMode;
 
-/// <summary>os.environ (and the environment children inherit) holds exactly the request's variables.</summary>
-public sealed class EnvironmentIsolationTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+/// <summary>
+/// os.environ (and the environment children inherit) holds exactly the request's variables.
+/// <paramref name="mode"/> is "warm" or "fork": the same scripts under that mapping's prefix.
+/// </summary>
+public abstract class EnvironmentIsolationTests(WarmFixture fixture, string mode)
 {
     private readonly HttpClient _client = fixture.Client;
 
@@ -10,11 +13,11 @@ public sealed class EnvironmentIsolationTests(WarmFixture fixture) : IClassFixtu
     [InlineData("py2")]
     public async Task A_cookie_or_variable_of_one_request_is_never_in_the_next_one_s_environment(string python)
     {
-        var first = await _client.RunAsync($"/warm/{python}/environ.py?first", cookie: "session=one");
-        var second = await _client.RunAsync($"/warm/{python}/environ.py?second");
-        var third = await _client.RunAsync($"/warm/{python}/environ.py?third", cookie: "session=three");
+        var first = await _client.RunAsync($"/{mode}/{python}/environ.py?first", cookie: "session=one");
+        var second = await _client.RunAsync($"/{mode}/{python}/environ.py?second");
+        var third = await _client.RunAsync($"/{mode}/{python}/environ.py?third", cookie: "session=three");
 
-        ScriptRuns.AssertSameWorker([first, second, third]);
+        ScriptRuns.AssertWorkers(mode, [first, second, third]);
         Assert.Equal("session=one", first["cookie"]);
         Assert.Equal("no cookie", second["cookie"]);
         Assert.Equal("session=three", third["cookie"]);
@@ -27,9 +30,9 @@ public sealed class EnvironmentIsolationTests(WarmFixture fixture) : IClassFixtu
     [InlineData("py2")]
     public async Task A_child_process_inherits_exactly_the_request_s_variables(string python)
     {
-        await _client.RunAsync($"/warm/{python}/environ.py?earlier", cookie: "session=earlier");
+        await _client.RunAsync($"/{mode}/{python}/environ.py?earlier", cookie: "session=earlier");
 
-        var run = await _client.RunAsync($"/warm/{python}/environ.py?later");
+        var run = await _client.RunAsync($"/{mode}/{python}/environ.py?later");
 
         Assert.Equal("later|no cookie|unset", run["child"]);
     }
@@ -41,7 +44,7 @@ public sealed class EnvironmentIsolationTests(WarmFixture fixture) : IClassFixtu
     {
         // Each run's "before" is what a fresh CGI process's children see, although the run
         // before it set WARMCGI_PUTENV and unset SERVER_NAME behind os.environ's back.
-        var runs = await _client.AssertMatchesColdAsync($"{python}/putenv.py?x", "warm");
+        var runs = await _client.AssertMatchesColdAsync($"{python}/putenv.py?x", mode);
 
         Assert.Equal("unset|127.0.0.1", runs[^1]["before"]);
         Assert.Equal("left by x|unset", runs[^1]["after"]);
@@ -53,8 +56,14 @@ public sealed class EnvironmentIsolationTests(WarmFixture fixture) : IClassFixtu
     public async Task Os_environ_has_the_same_variable_names_as_in_a_CGI_process(string python)
     {
         var cold = await _client.RunAsync($"/cold/{python}/environ.py?names", cookie: "session=1");
-        var warm = await _client.RunAsync($"/warm/{python}/environ.py?names", cookie: "session=1");
+        var run = await _client.RunAsync($"/{mode}/{python}/environ.py?names", cookie: "session=1");
 
-        Assert.Equal(cold["names"], warm["names"]);
+        Assert.Equal(cold["names"], run["names"]);
     }
 }
+
+/// <summary>A resident worker gives each request the environment of its own, none of the last one's.</summary>
+public sealed class WarmEnvironmentIsolationTests(WarmFixture fixture) : EnvironmentIsolationTests(fixture, "warm"), IClassFixture<WarmFixture>;
+
+/// <summary>A forked child's environment is its request's, although the interpreter it came from set the last one's.</summary>
+public sealed class ForkEnvironmentIsolationTests(ForkFixture fixture) : EnvironmentIsolationTests(fixture, "fork"), IClassFixture<ForkFixture>;

@@ -6,8 +6,9 @@ namespace WarmCgi.Functional.WarmMode;
 /// <summary>
 /// An uncaught exception ends the request as it ends a CGI process: the traceback goes to the
 /// log, the buffered output is still flushed, and cgitb's HTML traceback works.
+/// <paramref name="mode"/> is "warm" or "fork": the same scripts under that mapping's prefix.
 /// </summary>
-public sealed partial class ExceptionTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+public abstract partial class ExceptionTests(WarmFixture fixture, string mode)
 {
     private readonly HttpClient _client = fixture.Client;
     private readonly TestServer _server = fixture.Server;
@@ -17,9 +18,9 @@ public sealed partial class ExceptionTests(WarmFixture fixture) : IClassFixture<
     [InlineData("py2")]
     public async Task An_uncaught_exception_after_the_headers_gives_the_partial_document_of_a_CGI_process(string python)
     {
-        var warm = await _client.AssertMatchesColdAsync($"{python}/exception.py", "warm");
+        var runs = await _client.AssertMatchesColdAsync($"{python}/exception.py", mode);
 
-        Assert.Equal("partial document\n", warm[0].Text);
+        Assert.Equal("partial document\n", runs[0].Text);
     }
 
     [Theory]
@@ -28,12 +29,12 @@ public sealed partial class ExceptionTests(WarmFixture fixture) : IClassFixture<
     public async Task The_traceback_is_logged_as_a_CGI_process_writes_it(string python)
     {
         await _client.RunAsync($"/cold/{python}/exception.py");
-        await _client.RunAsync($"/warm/{python}/exception.py");
+        await _client.RunAsync($"/{mode}/{python}/exception.py");
 
         var cold = await TracebackAsync($"/cold/{python}/exception.py");
-        var warm = await TracebackAsync($"/warm/{python}/exception.py");
-        Assert.Equal("Traceback (most recent call last):", warm[0]);
-        Assert.Equal(cold, warm);
+        var logged = await TracebackAsync($"/{mode}/{python}/exception.py");
+        Assert.Equal("Traceback (most recent call last):", logged[0]);
+        Assert.Equal(cold, logged);
     }
 
     [Theory]
@@ -42,10 +43,10 @@ public sealed partial class ExceptionTests(WarmFixture fixture) : IClassFixture<
     public async Task Cgitb_shows_the_HTML_traceback_of_a_CGI_process(string python)
     {
         var cold = await _client.RunAsync($"/cold/{python}/cgitb_error.py");
-        var warm = await _client.RunTimesAsync(2, $"/warm/{python}/cgitb_error.py");
+        var runs = await _client.RunTimesAsync(2, $"/{mode}/{python}/cgitb_error.py");
 
         Assert.Contains("ZeroDivisionError", cold.Text, StringComparison.Ordinal);
-        Assert.All(warm, run => ScriptRuns.AssertSameOutput(WithoutDate(cold), WithoutDate(run), "cgitb's page"));
+        Assert.All(runs, run => ScriptRuns.AssertSameOutput(WithoutDate(cold), WithoutDate(run), "cgitb's page"));
     }
 
     [Theory]
@@ -53,9 +54,9 @@ public sealed partial class ExceptionTests(WarmFixture fixture) : IClassFixture<
     [InlineData("py2")]
     public async Task The_exception_hook_cgitb_set_is_gone_in_the_next_request(string python)
     {
-        await _client.RunAsync($"/warm/{python}/cgitb_error.py");
+        await _client.RunAsync($"/{mode}/{python}/cgitb_error.py");
 
-        var next = await _client.RunAsync($"/warm/{python}/exception.py");
+        var next = await _client.RunAsync($"/{mode}/{python}/exception.py");
 
         Assert.Equal("partial document\n", next.Text);
     }
@@ -83,3 +84,9 @@ public sealed partial class ExceptionTests(WarmFixture fixture) : IClassFixture<
     [GeneratedRegex(@"\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}")]
     private static partial Regex Ctime();
 }
+
+/// <summary>A resident worker ends a request that raised as a CGI process ends, and serves the next unchanged.</summary>
+public sealed class WarmExceptionTests(WarmFixture fixture) : ExceptionTests(fixture, "warm"), IClassFixture<WarmFixture>;
+
+/// <summary>A forked child that raised ends as a CGI process does: the same partial document, the same traceback.</summary>
+public sealed class ForkExceptionTests(ForkFixture fixture) : ExceptionTests(fixture, "fork"), IClassFixture<ForkFixture>;

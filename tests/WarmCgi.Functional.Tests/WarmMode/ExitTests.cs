@@ -2,8 +2,12 @@ using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.WarmMode;
 
-/// <summary>sys.exit, exit, quit and SystemExit end the request normally: finally blocks run, and the worker stays.</summary>
-public sealed class ExitTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+/// <summary>
+/// sys.exit, exit, quit and SystemExit end the request normally: finally blocks run, and the
+/// next request is served (in warm mode by the same worker). <paramref name="mode"/> is "warm"
+/// or "fork": the same scripts under that mapping's prefix.
+/// </summary>
+public abstract class ExitTests(WarmFixture fixture, string mode)
 {
     private readonly HttpClient _client = fixture.Client;
     private readonly TestServer _server = fixture.Server;
@@ -25,12 +29,13 @@ public sealed class ExitTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     [MemberData(nameof(Exits))]
     public async Task An_exit_inside_try_finally_ends_the_request_as_it_ends_a_CGI_process(string python, string how)
     {
-        var warm = await _client.AssertMatchesColdAsync($"{python}/exits.py?{how}", "warm");
+        var runs = await _client.AssertMatchesColdAsync($"{python}/exits.py?{how}", mode);
 
-        Assert.Equal($"before {how}\nfinally ran\n", warm[0].Text);
-        var next = await _client.RunAsync($"/warm/{python}/main.py");
+        Assert.Equal($"before {how}\nfinally ran\n", runs[0].Text);
+        var next = await _client.RunAsync($"/{mode}/{python}/main.py");
         Assert.Equal(200, next.Status);
-        Assert.Equal(warm[0].Pid, next.Pid);
+        // Warm: the exits did not cost the worker. Fork: the next script has a process of its own.
+        ScriptRuns.AssertWorkers(mode, [.. runs, next]);
     }
 
     [Theory]
@@ -38,9 +43,15 @@ public sealed class ExitTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     [InlineData("py2")]
     public async Task A_SystemExit_message_goes_to_the_log(string python)
     {
-        await _client.RunAsync($"/warm/{python}/exits.py?SystemExit");
+        await _client.RunAsync($"/{mode}/{python}/exits.py?SystemExit");
 
-        await _server.Logs.WaitForAsync(e => e["Script"] == $"/warm/{python}/exits.py" && e["Line"] == "exits.py: a message for stderr",
+        await _server.Logs.WaitForAsync(e => e["Script"] == $"/{mode}/{python}/exits.py" && e["Line"] == "exits.py: a message for stderr",
             "the SystemExit message, logged");
     }
 }
+
+/// <summary>A resident worker ends a request at sys.exit and its kin, and stays to serve the next.</summary>
+public sealed class WarmExitTests(WarmFixture fixture) : ExitTests(fixture, "warm"), IClassFixture<WarmFixture>;
+
+/// <summary>A forked child that calls sys.exit or its kin ends as a CGI process does: finally blocks first.</summary>
+public sealed class ForkExitTests(ForkFixture fixture) : ExitTests(fixture, "fork"), IClassFixture<ForkFixture>;

@@ -2,8 +2,11 @@ using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.WarmMode;
 
-/// <summary>Every request runs the script as a fresh __main__, with CGI's argv, sys.path[0] and cwd.</summary>
-public sealed class MainModuleTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+/// <summary>
+/// Every request runs the script as a fresh __main__, with CGI's argv, sys.path[0] and cwd.
+/// <paramref name="mode"/> is "warm" or "fork": the same scripts under that mapping's prefix.
+/// </summary>
+public abstract class MainModuleTests(WarmFixture fixture, string mode)
 {
     private const string Query = "?hello+big%20world+caf%C3%A9";
 
@@ -17,9 +20,9 @@ public sealed class MainModuleTests(WarmFixture fixture) : IClassFixture<WarmFix
     {
         string folder = Path.Combine(_site["warm"], python);
 
-        var runs = await _client.RunTimesAsync(3, $"/warm/{python}/main.py{Query}");
+        var runs = await _client.RunTimesAsync(3, $"/{mode}/{python}/main.py{Query}");
 
-        ScriptRuns.AssertSameWorker(runs);
+        ScriptRuns.AssertWorkers(mode, runs);
         Assert.All(runs, run =>
         {
             Assert.Equal(200, run.Status);
@@ -38,7 +41,7 @@ public sealed class MainModuleTests(WarmFixture fixture) : IClassFixture<WarmFix
     [InlineData("py2")]
     public async Task Sys_argv_holds_the_script_and_the_ISINDEX_words(string python)
     {
-        var run = await _client.RunAsync($"/warm/{python}/main.py{Query}");
+        var run = await _client.RunAsync($"/{mode}/{python}/main.py{Query}");
 
         Assert.StartsWith($"['{Path.Combine(_site["warm"], python, "main.py")}', 'hello', 'big world', 'caf", run["argv"], StringComparison.Ordinal);
     }
@@ -48,6 +51,12 @@ public sealed class MainModuleTests(WarmFixture fixture) : IClassFixture<WarmFix
     [InlineData("py2")]
     public async Task What_the_script_reports_is_byte_for_byte_what_a_CGI_process_reports(string python)
     {
-        await _client.AssertMatchesColdAsync($"{python}/main.py{Query}", "warm");
+        await _client.AssertMatchesColdAsync($"{python}/main.py{Query}", mode);
     }
 }
+
+/// <summary>A resident worker runs each request's script as a fresh __main__, none of the last one's globals left.</summary>
+public sealed class WarmMainModuleTests(WarmFixture fixture) : MainModuleTests(fixture, "warm"), IClassFixture<WarmFixture>;
+
+/// <summary>A forked child runs the script as __main__ with the argv, sys.path[0] and cwd of a CGI process.</summary>
+public sealed class ForkMainModuleTests(ForkFixture fixture) : MainModuleTests(fixture, "fork"), IClassFixture<ForkFixture>;

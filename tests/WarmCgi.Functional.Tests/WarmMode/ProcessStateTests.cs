@@ -5,10 +5,11 @@ namespace WarmCgi.Functional.WarmMode;
 /// logging configuration, the decimal context, sys.path, sys.modules, os.environ,
 /// sys.excepthook, a sys attribute a fresh process lacks, a monkey-patched socket.socket and
 /// an added builtin, then changes every one of them; warning_filters.py does the same with the
-/// warnings filters. Run again and again by the same worker, each must report what a fresh
-/// CGI process reports.
+/// warnings filters. Run again and again (in warm mode by the same worker, in fork mode in
+/// children of the interpreter), each must report what a fresh CGI process reports.
+/// <paramref name="mode"/> is "warm" or "fork": the same scripts under that mapping's prefix.
 /// </summary>
-public sealed class ProcessStateTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+public abstract class ProcessStateTests(WarmFixture fixture, string mode)
 {
     private readonly HttpClient _client = fixture.Client;
 
@@ -17,16 +18,16 @@ public sealed class ProcessStateTests(WarmFixture fixture) : IClassFixture<WarmF
     [InlineData("py2")]
     public async Task What_a_request_changes_in_the_process_is_undone_before_the_next_one(string python)
     {
-        var warm = await _client.AssertMatchesColdAsync($"{python}/state.py", "warm", 3);
+        var runs = await _client.AssertMatchesColdAsync($"{python}/state.py", mode, 3);
 
-        Assert.Equal("1000", warm[^1]["recursion limit"]);
-        Assert.Equal("None", warm[^1]["socket default timeout"]);
-        Assert.Equal("unset", warm[^1]["WARMCGI_PROBE"]);
-        Assert.Equal("False", warm[^1]["module added to sys.modules"]);
-        Assert.Equal("True", warm[^1]["excepthook is the default"]);
-        Assert.Equal("False", warm[^1]["sys.tracebacklimit set"]);
-        Assert.Equal("False", warm[^1]["socket.socket patched"]);
-        Assert.Equal("False", warm[^1]["builtins has _"]);
+        Assert.Equal("1000", runs[^1]["recursion limit"]);
+        Assert.Equal("None", runs[^1]["socket default timeout"]);
+        Assert.Equal("unset", runs[^1]["WARMCGI_PROBE"]);
+        Assert.Equal("False", runs[^1]["module added to sys.modules"]);
+        Assert.Equal("True", runs[^1]["excepthook is the default"]);
+        Assert.Equal("False", runs[^1]["sys.tracebacklimit set"]);
+        Assert.Equal("False", runs[^1]["socket.socket patched"]);
+        Assert.Equal("False", runs[^1]["builtins has _"]);
     }
 
     [Theory]
@@ -34,15 +35,15 @@ public sealed class ProcessStateTests(WarmFixture fixture) : IClassFixture<WarmF
     [InlineData("py2")]
     public async Task Warnings_filters_changed_by_a_request_are_those_of_a_fresh_process_in_the_next(string python)
     {
-        await _client.AssertMatchesColdAsync($"{python}/warning_filters.py", "warm", 3);
+        await _client.AssertMatchesColdAsync($"{python}/warning_filters.py", mode, 3);
     }
 
     [Fact]
     public async Task Finalizers_a_timezone_and_reference_cycles_of_a_request_end_with_it_in_Python_3()
     {
-        var warm = await _client.AssertMatchesColdAsync("py3/leftovers.py", "warm", 3);
+        var runs = await _client.AssertMatchesColdAsync("py3/leftovers.py", mode, 3);
 
-        Assert.All(warm, run =>
+        Assert.All(runs, run =>
         {
             Assert.Equal("('UTC', 'UTC') timezone=0", run["tzname"]);
             Assert.Equal("ran when its object went", run["finalizer"]);
@@ -54,12 +55,18 @@ public sealed class ProcessStateTests(WarmFixture fixture) : IClassFixture<WarmF
     [Fact]
     public async Task A_timezone_a_teardown_del_and_a_pending_print_comma_end_with_their_request_in_Python_2()
     {
-        var warm = await _client.AssertMatchesColdAsync("py2/leftovers.py", "warm", 3);
+        var runs = await _client.AssertMatchesColdAsync("py2/leftovers.py", mode, 3);
 
-        Assert.All(warm, run =>
+        Assert.All(runs, run =>
         {
             Assert.Equal("('UTC', 'UTC') timezone=0", run["tzname"]);
             Assert.Contains("last words\n", run.Text, StringComparison.Ordinal);
         });
     }
 }
+
+/// <summary>A resident worker undoes what each request changed in the process before the next one runs.</summary>
+public sealed class WarmProcessStateTests(WarmFixture fixture) : ProcessStateTests(fixture, "warm"), IClassFixture<WarmFixture>;
+
+/// <summary>A forked child starts from the state of a fresh process, whatever the children before it changed.</summary>
+public sealed class ForkProcessStateTests(ForkFixture fixture) : ProcessStateTests(fixture, "fork"), IClassFixture<ForkFixture>;

@@ -6,8 +6,9 @@ namespace WarmCgi.Functional.WarmMode;
 /// fds 0-2 are the request's: print, sys.stdout.buffer, os.write(1, ...), a replaced
 /// sys.stdout and child processes write the response in the order, and with the buffering,
 /// of a CGI process. Each script is held against its cold output, byte for byte.
+/// <paramref name="mode"/> is "warm" or "fork": the same scripts under that mapping's prefix.
 /// </summary>
-public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+public abstract class StdioTests(WarmFixture fixture, string mode)
 {
     private readonly HttpClient _client = fixture.Client;
     private readonly TestServer _server = fixture.Server;
@@ -17,10 +18,10 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     [InlineData("py2")]
     public async Task Prints_os_write_and_child_processes_come_out_in_the_order_of_a_CGI_process(string python)
     {
-        var warm = await _client.AssertMatchesColdAsync($"{python}/stdio.py", "warm");
+        var runs = await _client.AssertMatchesColdAsync($"{python}/stdio.py", mode);
 
         // What was flushed first comes first; the buffered prints come at exit.
-        Assert.StartsWith("print 1\nos.system\nos.write\nsubprocess\n", warm[0].Text, StringComparison.Ordinal);
+        Assert.StartsWith("print 1\nos.system\nos.write\nsubprocess\n", runs[0].Text, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -28,9 +29,9 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     [InlineData("py2", "stdout.write")]
     public async Task With_u_on_the_shebang_line_the_output_is_unbuffered(string python, string direct)
     {
-        var warm = await _client.AssertMatchesColdAsync($"{python}/stdio_unbuffered.py", "warm");
+        var runs = await _client.AssertMatchesColdAsync($"{python}/stdio_unbuffered.py", mode);
 
-        Assert.Equal($"print 1\nos.system\nprint 2\nos.write\n{direct}\nsubprocess\nprint 3\n", warm[0].Text);
+        Assert.Equal($"print 1\nos.system\nprint 2\nos.write\n{direct}\nsubprocess\nprint 3\n", runs[0].Text);
     }
 
     [Theory]
@@ -40,9 +41,9 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     {
         for (int round = 0; round < 2; round++)
         {
-            await _client.AssertMatchesColdAsync($"{python}/stdout_wrapped.py", "warm", 2);
-            await _client.AssertMatchesColdAsync($"{python}/stdout_reopened.py", "warm", 2);
-            await _client.AssertMatchesColdAsync($"{python}/stdio.py", "warm", 1);
+            await _client.AssertMatchesColdAsync($"{python}/stdout_wrapped.py", mode, 2);
+            await _client.AssertMatchesColdAsync($"{python}/stdout_reopened.py", mode, 2);
+            await _client.AssertMatchesColdAsync($"{python}/stdio.py", mode, 1);
         }
     }
 
@@ -51,10 +52,10 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     [InlineData("py2")]
     public async Task Stderr_goes_to_the_log_tagged_with_the_script_not_into_the_response(string python)
     {
-        var run = await _client.RunAsync($"/warm/{python}/stdio.py");
+        var run = await _client.RunAsync($"/{mode}/{python}/stdio.py");
 
         Assert.DoesNotContain("goes to the log", run.Text, StringComparison.Ordinal);
-        await _server.Logs.WaitForAsync(e => e["Script"] == $"/warm/{python}/stdio.py" && e["Line"] == "stdio.py: this line goes to the log",
+        await _server.Logs.WaitForAsync(e => e["Script"] == $"/{mode}/{python}/stdio.py" && e["Line"] == "stdio.py: this line goes to the log",
             "the script's stderr line, logged");
     }
 
@@ -67,7 +68,7 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
         var runs = new List<ScriptRun>();
         foreach (var token in tokens)
         {
-            runs.Add(await _client.RunAsync($"/warm/{python}/stderr_marked.py?{token}"));
+            runs.Add(await _client.RunAsync($"/{mode}/{python}/stderr_marked.py?{token}"));
         }
 
         var idsByToken = new Dictionary<string, string?>();
@@ -93,14 +94,14 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     {
         for (int i = 0; i < 2; i++)
         {
-            var run = await _client.RunAsync($"/warm/{python}/stdout_closed_early.py");
+            var run = await _client.RunAsync($"/{mode}/{python}/stdout_closed_early.py");
 
             Assert.Equal(200, run.Status);
             Assert.Equal("answered before closing stdout\n", run.Text);
         }
-        await _server.Logs.WaitForAsync(e => e["Script"] == $"/warm/{python}/stdout_closed_early.py" && e["Line"] == "stdout_closed_early.py: finished",
+        await _server.Logs.WaitForAsync(e => e["Script"] == $"/{mode}/{python}/stdout_closed_early.py" && e["Line"] == "stdout_closed_early.py: finished",
             "the script's last stderr line, written after more than a pipe holds");
-        Assert.Equal(200, (await _client.RunAsync($"/warm/{python}/pid.py")).Status);
+        Assert.Equal(200, (await _client.RunAsync($"/{mode}/{python}/pid.py")).Status);
     }
 
     [Theory]
@@ -108,8 +109,14 @@ public sealed class StdioTests(WarmFixture fixture) : IClassFixture<WarmFixture>
     [InlineData("py2")]
     public async Task A_non_blocking_stderr_set_by_one_request_is_blocking_again_in_the_next(string python)
     {
-        var warm = await _client.AssertMatchesColdAsync($"{python}/stderr_nonblocking.py", "warm", 3);
+        var runs = await _client.AssertMatchesColdAsync($"{python}/stderr_nonblocking.py", mode, 3);
 
-        Assert.All(warm, run => Assert.Equal("False", run["stderr non-blocking"]));
+        Assert.All(runs, run => Assert.Equal("False", run["stderr non-blocking"]));
     }
 }
+
+/// <summary>A resident worker gives each request fds 0-2 of its own, whatever the last script did to its streams.</summary>
+public sealed class WarmStdioTests(WarmFixture fixture) : StdioTests(fixture, "warm"), IClassFixture<WarmFixture>;
+
+/// <summary>A forked child writes its response and its log through the streams of a CGI process, in the same order.</summary>
+public sealed class ForkStdioTests(ForkFixture fixture) : StdioTests(fixture, "fork"), IClassFixture<ForkFixture>;

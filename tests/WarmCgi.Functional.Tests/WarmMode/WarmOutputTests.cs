@@ -2,8 +2,11 @@ using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.WarmMode;
 
-/// <summary>Output streams to the client as the script flushes it, and big outputs pass whole.</summary>
-public sealed class WarmOutputTests(WarmFixture fixture) : IClassFixture<WarmFixture>
+/// <summary>
+/// Output streams to the client as the script flushes it, and big outputs pass whole.
+/// <paramref name="mode"/> is "warm" or "fork": the same scripts under that mapping's prefix.
+/// </summary>
+public abstract class WarmOutputTests(WarmFixture fixture, string mode)
 {
     private const int Megabytes = 20;
 
@@ -18,7 +21,7 @@ public sealed class WarmOutputTests(WarmFixture fixture) : IClassFixture<WarmFix
         // stream.py flushes its first line, then holds the last one until it is released: the
         // first line can only arrive before that if the worker's output is passed on as it comes.
         string name = python + "-stream";
-        using var response = await _client.GetAsync($"/warm/{python}/stream.py?{name}", HttpCompletionOption.ResponseHeadersRead).Within();
+        using var response = await _client.GetAsync($"/{mode}/{python}/stream.py?{name}", HttpCompletionOption.ResponseHeadersRead).Within();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync().Within());
 
         string? first = await reader.ReadLineAsync().Within(Timeouts.StreamedLine);
@@ -36,7 +39,7 @@ public sealed class WarmOutputTests(WarmFixture fixture) : IClassFixture<WarmFix
     {
         byte[] block = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789abcdef", 4096)));
 
-        var runs = await _client.RunTimesAsync(2, $"/warm/{python}/big.py?{Megabytes}");
+        var runs = await _client.RunTimesAsync(2, $"/{mode}/{python}/big.py?{Megabytes}");
 
         foreach (var run in runs)
         {
@@ -47,7 +50,7 @@ public sealed class WarmOutputTests(WarmFixture fixture) : IClassFixture<WarmFix
                 Assert.True(run.Body.AsSpan(offset, block.Length).SequenceEqual(block), $"wrong bytes at offset {offset}");
             }
         }
-        ScriptRuns.AssertSameWorker(runs);
+        ScriptRuns.AssertWorkers(mode, runs);
     }
 
     [Theory]
@@ -57,7 +60,7 @@ public sealed class WarmOutputTests(WarmFixture fixture) : IClassFixture<WarmFix
     {
         for (int i = 0; i < 3; i++)
         {
-            using var response = await _client.GetAsync($"/warm/{python}/pid.py").Within();
+            using var response = await _client.GetAsync($"/{mode}/{python}/pid.py").Within();
             byte[] body = await response.Content.ReadAsByteArrayAsync().Within();
 
             Assert.Equal(200, (int)response.StatusCode);
@@ -73,7 +76,7 @@ public sealed class WarmOutputTests(WarmFixture fixture) : IClassFixture<WarmFix
     {
         // The headers come while stream.py still holds its last line: the length is not known yet.
         string name = python + "-chunked";
-        using var response = await _client.GetAsync($"/warm/{python}/stream.py?{name}", HttpCompletionOption.ResponseHeadersRead).Within();
+        using var response = await _client.GetAsync($"/{mode}/{python}/stream.py?{name}", HttpCompletionOption.ResponseHeadersRead).Within();
         bool chunked = response.Headers.TransferEncodingChunked == true;
         long? length = response.Content.Headers.ContentLength;
         await File.WriteAllTextAsync(_site.WorkFile(name + ".release"), "").Within();
@@ -84,3 +87,9 @@ public sealed class WarmOutputTests(WarmFixture fixture) : IClassFixture<WarmFix
         Assert.Equal("first line\nlast line\n", body);
     }
 }
+
+/// <summary>A resident worker's output is passed on as the script flushes it, request after request.</summary>
+public sealed class WarmWarmOutputTests(WarmFixture fixture) : WarmOutputTests(fixture, "warm"), IClassFixture<WarmFixture>;
+
+/// <summary>A forked child's output is passed on as it flushes it, as a CGI process's is.</summary>
+public sealed class ForkWarmOutputTests(ForkFixture fixture) : WarmOutputTests(fixture, "fork"), IClassFixture<ForkFixture>;
