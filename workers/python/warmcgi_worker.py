@@ -98,6 +98,11 @@ HIGH_FD = 64                # the worker's own fds live at or above this number
 FORK_MODE = os.environ.get('WARMCGI_FORK') == '1'
 GC_EVERY = 1000             # a full garbage collection every N requests, not per request
 CODE_CACHE_MAX = 1000
+# Files scripts opened and never closed (os.open, a descriptor kept in a cycle...) stay open
+# in a resident worker; past this many it asks the server for a replacement (END_REQUEST's
+# appStatus bit ASKS_TO_BE_REPLACED) rather than run out of descriptors and fail requests.
+LEAKED_FDS_MAX = int(os.environ.get('WARMCGI_LEAKED_FDS_MAX') or 256)
+ASKS_TO_BE_REPLACED = 0x100
 REAL_EXIT, REAL_FORK, REAL_FORKPTY = os._exit, os.fork, getattr(os, 'forkpty', None)
 FS_ENCODING = sys.getfilesystemencoding() or 'utf-8'
 SPOOL_DIR = os.environ.get('TMPDIR') or '/tmp'   # the worker's: os.environ will be requests'
@@ -1302,6 +1307,7 @@ class Worker(object):
         self.empty_body, self.detached = True, False
         self.streams = self.owned = ()
         self.last_tz, self.forked = object(), False
+        self.fd_floor, self.asked_replacement = None, False
         self.real_tzset = watch(time, 'tzset', self.noting_tzset)
         self.std = StdStreams()
         self.random, self.logging = RandomGuard(), LoggingGuard()
@@ -1403,6 +1409,8 @@ class Worker(object):
         else:
             status = self.run_script_in_context(*request)
             self.close_request_fds()
+            if self.leaked_too_many_fds():
+                status |= ASKS_TO_BE_REPLACED
         self.pump.running = False
         self.pump.finish(end_request(req.id, status))
         request = None
@@ -1411,6 +1419,23 @@ class Worker(object):
         elif learned:   # else this process ran nothing but the request's set-up
             self.modules.preload(learned)
             self.restore()
+
+    def leaked_too_many_fds(self):
+        """Whether scripts left LEAKED_FDS_MAX descriptors open (checked every 16th
+        request: a dup returns the lowest free number, so one call counts what filled the
+        numbers above the worker's own since the first request). Once asked, it asks on
+        with every request: a replacement that failed to start is tried again."""
+        if self.asked_replacement or self.requests & 15 != 1:
+            return self.asked_replacement
+        probe = os.dup(self.devnull)
+        os.close(probe)
+        if self.fd_floor is None:
+            self.fd_floor = probe
+        elif probe - self.fd_floor >= LEAKED_FDS_MAX:
+            self.asked_replacement = True
+            log('scripts left %d files open in this worker: it asks to be replaced'
+                % (probe - self.fd_floor))
+        return self.asked_replacement
 
     def run_script_in_context(self, params, script, entry, error, main_mod, snap):
         if PY3:   # a fresh context: ContextVar values (the decimal context...) go with it

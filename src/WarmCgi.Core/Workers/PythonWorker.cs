@@ -14,6 +14,13 @@ namespace WarmCgi.Workers;
 /// </summary>
 internal sealed partial class PythonWorker : IAsyncDisposable
 {
+    /// <summary>
+    /// A bit the worker sets in END_REQUEST's appStatus (the script's exit status is the low
+    /// byte) when it asks to be replaced: its scripts left it holding what it cannot give back
+    /// (files they opened and never closed). It serves on until its replacement is ready.
+    /// </summary>
+    public const int AsksToBeReplaced = 0x100;
+
     private static int _counter;
     private readonly ILogger _logger;
     private readonly Socket _log;

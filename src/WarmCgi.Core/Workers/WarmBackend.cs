@@ -130,7 +130,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
             bool reusable = end.Outcome == FastCgiOutcome.Completed && Volatile.Read(ref _aborted) == 0;
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                _pool.Release(_worker, reusable);
+                _pool.Release(_worker, reusable, (end.AppStatus & PythonWorker.AsksToBeReplaced) != 0);
             }
         }
     }

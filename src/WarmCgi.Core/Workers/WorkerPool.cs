@@ -109,17 +109,18 @@ internal sealed partial class WorkerPool : IAsyncDisposable
 
     /// <summary>
     /// Gives a worker back after a request. <paramref name="reusable"/> is false after any
-    /// failure: such a worker is retired at once. One that served its quota keeps serving
-    /// while its replacement starts, and is retired once that one is ready: recycling never
-    /// runs the pool a worker short.
+    /// failure: such a worker is retired at once. One that served its quota, or
+    /// <paramref name="asksToBeReplaced"/>, keeps serving while its replacement starts, and
+    /// is retired once that one is ready: recycling never runs the pool a worker short.
     /// </summary>
-    public void Release(PythonWorker worker, bool reusable)
+    public void Release(PythonWorker worker, bool reusable, bool asksToBeReplaced = false)
     {
         worker.RequestsServed++;
         bool broken = !reusable || !worker.IsAlive || !worker.Connection.IsReusable;
         if (!broken && !worker.Replaced)
         {
-            if (_options.MaxRequests > 0 && worker.RequestsServed >= worker.RecycleAfter && !worker.ReplacementStarting)
+            bool quotaServed = _options.MaxRequests > 0 && worker.RequestsServed >= worker.RecycleAfter;
+            if ((quotaServed || asksToBeReplaced) && !worker.ReplacementStarting)
             {
                 StartReplacement(worker);
             }

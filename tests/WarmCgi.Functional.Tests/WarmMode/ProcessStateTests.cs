@@ -3,8 +3,9 @@ namespace WarmCgi.Functional.WarmMode;
 /// <summary>
 /// state.py reports signal handlers, the recursion limit, umask, the socket default timeout,
 /// logging configuration, the decimal context, sys.path, sys.modules, os.environ,
-/// sys.excepthook, a sys attribute a fresh process lacks, a monkey-patched socket.socket and
-/// an added builtin, then changes every one of them; warning_filters.py does the same with the
+/// sys.excepthook, a sys attribute a fresh process lacks, a monkey-patched socket.socket, an
+/// added builtin, the garbage collector's settings and (Python 2) the default encoding, then
+/// changes every one of them; warning_filters.py does the same with the
 /// warnings filters. Run again and again (in warm mode by the same worker, in fork mode in
 /// children of the interpreter), each must report what a fresh CGI process reports.
 /// <paramref name="mode"/> is "warm" or "fork": the same scripts under that mapping's prefix.
@@ -28,6 +29,11 @@ public abstract class ProcessStateTests(WarmFixture fixture, string mode)
         Assert.Equal("False", runs[^1]["sys.tracebacklimit set"]);
         Assert.Equal("False", runs[^1]["socket.socket patched"]);
         Assert.Equal("False", runs[^1]["builtins has _"]);
+        Assert.StartsWith("True ", runs[^1]["gc enabled"], StringComparison.Ordinal);
+        if (python == "py2")
+        {
+            Assert.Equal("ascii setdefaultencoding=False", runs[^1]["default encoding"]);
+        }
     }
 
     [Theory]

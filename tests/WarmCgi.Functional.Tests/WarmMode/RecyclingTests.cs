@@ -49,3 +49,41 @@ public sealed class RecyclingTests(RecycleAfterTwoFixture fixture) : IClassFixtu
         }
     }
 }
+
+public sealed class LeakedFilesFixture : WarmFixture
+{
+    public override Dictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["SetEnv:WARMCGI_LEAKED_FDS_MAX"] = "20";   // the default is 256
+        return settings;
+    }
+}
+
+/// <summary>
+/// A worker whose scripts leave files open (closed by a CGI process's exit, kept by a resident
+/// interpreter) asks for a replacement once they pass a limit, instead of running out of
+/// descriptors and failing every later request; it serves on until the replacement is ready.
+/// </summary>
+public sealed class LeakedFilesTests(LeakedFilesFixture fixture) : IClassFixture<LeakedFilesFixture>
+{
+    private readonly HttpClient _client = fixture.Client;
+    private readonly TestServer _server = fixture.Server;
+
+    [Fact]
+    public async Task A_worker_left_holding_too_many_open_files_is_replaced_and_no_request_fails()
+    {
+        // leak_fds.py leaves 5 files open a request; the worker counts every 16th request.
+        var runs = new List<ScriptRun>();
+        while (runs.Select(r => r.Pid).Distinct().Count() < 2 && runs.Count < 200)
+        {
+            runs.Add(await _client.RunAsync("/warm/py3/leak_fds.py"));
+        }
+
+        Assert.All(runs, run => Assert.Equal("leaked 5\n", run.Text));
+        var pids = runs.Select(r => r.Pid).ToList();
+        Assert.True(pids.Distinct().Count() == 2, "the worker was never replaced: " + string.Join(", ", pids.Distinct()));
+        Assert.True(pids.Count(p => p == pids[0]) >= 17, "replaced before it had leaked past the limit: " + string.Join(", ", pids));
+        await _server.Logs.WaitForAsync(e => e.Message.Contains("asks to be replaced", StringComparison.Ordinal), "the worker's reason logged");
+    }
+}

@@ -6,7 +6,7 @@ namespace WarmCgi.Functional.WarmMode;
 /// Output streams to the client as the script flushes it, and big outputs pass whole.
 /// <paramref name="mode"/> is "warm" or "fork": the same scripts under that mapping's prefix.
 /// </summary>
-public abstract class WarmOutputTests(WarmFixture fixture, string mode)
+public abstract class OutputTests(WarmFixture fixture, string mode)
 {
     private const int Megabytes = 20;
 
@@ -89,7 +89,7 @@ public abstract class WarmOutputTests(WarmFixture fixture, string mode)
 }
 
 /// <summary>A resident worker's output is passed on as the script flushes it, request after request.</summary>
-public sealed class WarmWarmOutputTests(WarmFixture fixture) : WarmOutputTests(fixture, "warm"), IClassFixture<WarmFixture>;
+public sealed class WarmOutputTests(WarmFixture fixture) : OutputTests(fixture, "warm"), IClassFixture<WarmFixture>;
 
 /// <summary>A forked child's output is passed on as it flushes it, as a CGI process's is.</summary>
-public sealed class ForkWarmOutputTests(ForkFixture fixture) : WarmOutputTests(fixture, "fork"), IClassFixture<ForkFixture>;
+public sealed class ForkOutputTests(ForkFixture fixture) : OutputTests(fixture, "fork"), IClassFixture<ForkFixture>;
