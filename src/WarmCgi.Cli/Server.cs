@@ -118,6 +118,9 @@ internal static class Server
             // Script headers are bytes; Latin-1 passes them through unchanged instead of refusing non-ASCII.
             kestrel.ResponseHeaderEncodingSelector = _ => Encoding.Latin1;
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.Latin1;
+            // RFC 9112 3.2.2, and Apache: an absolute-form target (GET http://host/x, as
+            // proxies and some old clients send) names the host; a differing Host is ignored.
+            kestrel.AllowHostHeaderOverride = true;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Min(options.Timeout, 30)));
         // The options as validated here (sample app and defaults applied) are the ones the engine runs with.

@@ -145,6 +145,20 @@ public sealed class EnvironmentTests(SiteFixture fixture) : IClassFixture<SiteFi
     }
 
     [Fact]
+    public async Task An_absolute_form_target_names_the_host_as_RFC_9112_and_Apache_have_it()
+    {
+        var response = await _server.SendRawAsync(
+            $"GET http://www.example.test:{_server.Port}/cgi-bin/env.py?q=1 HTTP/1.1\r\nHost: elsewhere.test\r\n\r\n");
+
+        Assert.Equal(200, response.StatusCode);
+        var view = ScriptView.Parse(response.BodyText);
+        Assert.Equal("www.example.test", view["SERVER_NAME"]);
+        Assert.Equal($"www.example.test:{_server.Port}", view["HTTP_HOST"]);
+        Assert.Equal("/cgi-bin/env.py", view["SCRIPT_NAME"]);
+        Assert.Equal("q=1", view["QUERY_STRING"]);
+    }
+
+    [Fact]
     public async Task A_mapping_whose_scripts_see_Authorization_still_gets_the_same_variables()
     {
         var view = await ScriptView.FetchAsync(_server.Client, "/auth-cgi/env.py");
