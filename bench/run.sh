@@ -22,19 +22,23 @@ start() {  # mode port
     --script-alias "/cgi-bin=$shared/cgi-bin" >"$out/$1.log" 2>&1 &
   echo $! >"$out/$1.pid"
 }
-start cold "$COLD_PORT"
-start warm "$WARM_PORT"
-start fork "$FORK_PORT"
 trap 'kill $(cat "$out"/*.pid) 2>/dev/null || true' EXIT
-for port in "$COLD_PORT" "$WARM_PORT" "$FORK_PORT"; do
-  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/cgi-bin/hello.sh" >/dev/null && break; sleep 0.2; done
-done
-
-cd "$shared"
-SERVERS="${SERVERS:-apache-event-cgid lighttpd-cgi uwsgi-wrap-p2}" \
-EXTRA="warmcgi-cold=$COLD_PORT warmcgi-warm=$WARM_PORT warmcgi-fork=$FORK_PORT" \
-SCRIPTS="${SCRIPTS:-hello heavy post sh}" CONCS="${CONCS:-1 16}" \
-DURATION="${DURATION:-10}" REPS="${REPS:-2}" RESULTS="$out/results" ./peers.sh all
+# The servers start in a subshell that then becomes peers.sh (exec keeps its pid): they are
+# its children, so peers.sh counts their CPU (workers included) as the run's own, not as
+# another process's load that spoils the measurement.
+(
+  start cold "$COLD_PORT"
+  start warm "$WARM_PORT"
+  start fork "$FORK_PORT"
+  for port in "$COLD_PORT" "$WARM_PORT" "$FORK_PORT"; do
+    for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/cgi-bin/hello.sh" >/dev/null && break; sleep 0.2; done
+  done
+  cd "$shared"
+  SERVERS="${SERVERS:-apache-event-cgid lighttpd-cgi uwsgi-wrap-p2}" \
+  EXTRA="warmcgi-cold=$COLD_PORT warmcgi-warm=$WARM_PORT warmcgi-fork=$FORK_PORT" \
+  SCRIPTS="${SCRIPTS:-hello heavy post sh}" CONCS="${CONCS:-1 16}" \
+  DURATION="${DURATION:-10}" REPS="${REPS:-2}" RESULTS="$out/results" exec ./peers.sh all
+)
 echo
 echo "warmcgi beside the peers (ratios of requests/s, same run):"
 "$here/ratios.py" "$out/results"
