@@ -103,6 +103,11 @@ CODE_CACHE_MAX = 1000
 # appStatus bit ASKS_TO_BE_REPLACED) rather than run out of descriptors and fail requests.
 LEAKED_FDS_MAX = int(os.environ.get('WARMCGI_LEAKED_FDS_MAX') or 256)
 ASKS_TO_BE_REPLACED = 0x100
+# Signals whose default action ends the process (SIGINT's default handler raises instead).
+FATAL_BY_DEFAULT = frozenset(getattr(signal, name) for name in (
+    'SIGHUP', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGUSR1',
+    'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGXCPU', 'SIGXFSZ',
+    'SIGVTALRM', 'SIGPROF', 'SIGSYS') if hasattr(signal, name))
 REAL_EXIT, REAL_FORK, REAL_FORKPTY = os._exit, os.fork, getattr(os, 'forkpty', None)
 FS_ENCODING = sys.getfilesystemencoding() or 'utf-8'
 SPOOL_DIR = os.environ.get('TMPDIR') or '/tmp'   # the worker's: os.environ will be requests'
@@ -1309,6 +1314,12 @@ class Worker(object):
         self.last_tz, self.forked = object(), False
         self.fd_floor, self.asked_replacement = None, False
         self.real_tzset = watch(time, 'tzset', self.noting_tzset)
+        # A script that kills itself dies as a CGI process would: what it wrote arrives.
+        watch(os, 'kill', self.noting_kill)
+        watch(os, 'killpg', lambda pgid, sig: self.noting_kill(-pgid, sig))
+        watch(os, 'abort', lambda: self.noting_kill(0, signal.SIGABRT))
+        if hasattr(signal, 'raise_signal'):
+            watch(signal, 'raise_signal', lambda sig: self.noting_kill(0, sig))
         self.std = StdStreams()
         self.random, self.logging = RandomGuard(), LoggingGuard()
         self.state = ProcessState()
@@ -1714,22 +1725,37 @@ class Worker(object):
         """os._exit while a script runs: deliver what is already written, then really exit."""
         if not isinstance(n, INT_TYPES):
             return REAL_EXIT(n)   # raises the interpreter's own TypeError
-        if os.getpid() == self.pid:
-            try:
-                if not PY3:   # drop the stdio buffers (never flush them), close their dups
-                    for stream in self.owned:
-                        if stream.fileno() > 2:
-                            os.close(stream.fileno())
-                self.pump.running = False
-                for fd in (0, 1, 2):
-                    os.dup2(self.devnull, fd)
-                # No END_REQUEST: the server must not hand this dying worker the next
-                # request. The connection closing (our exit) ends the response instead,
-                # exactly as a CGI process's exit does.
-                self.pump.finish(b'', 1.0)
-            except BaseException:
-                pass
+        self.deliver_before_death()
         REAL_EXIT(n)
+
+    def noting_kill(self, pid, sig):
+        """os.kill, os.killpg, os.abort or signal.raise_signal: when the signal is about to
+        end this worker while it runs a script, what the script wrote is delivered first --
+        the worker reads the script's stdout itself, so bytes still in the pipe would die
+        with it (a segfault in C code still has that gap: nothing runs before it)."""
+        if self.streams and pid in (0, self.pid, -self.pid) and os.getpid() == self.pid \
+                and (sig == signal.SIGKILL or sig in FATAL_BY_DEFAULT
+                     and signal.getsignal(sig) == signal.SIG_DFL):
+            self.deliver_before_death()
+
+    def deliver_before_death(self):
+        """The worker is about to end mid-request: the response ends with what was written."""
+        if os.getpid() != self.pid:
+            return
+        try:
+            if not PY3:   # drop the stdio buffers (never flush them), close their dups
+                for stream in self.owned:
+                    if stream.fileno() > 2:
+                        os.close(stream.fileno())
+            self.pump.running = False
+            for fd in (0, 1, 2):
+                os.dup2(self.devnull, fd)
+            # No END_REQUEST: the server must not hand this dying worker the next
+            # request. The connection closing (our exit) ends the response instead,
+            # exactly as a CGI process's exit does.
+            self.pump.finish(b'', 1.0)
+        except BaseException:
+            pass
 
     def fork_py2(self):
         return self.forked_py2(REAL_FORK())

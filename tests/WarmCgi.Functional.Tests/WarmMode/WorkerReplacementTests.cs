@@ -50,10 +50,9 @@ public sealed class WorkerReplacementTests(WarmFixture fixture) : IClassFixture<
         }
     }
 
-    // Known gap (docs/warm-mode.md): the worker itself reads the script's stdout pipe, so
-    // bytes flushed in the instant before a SIGKILL or a segfault die with it. os._exit is
-    // handled (see above); a crash delivers only what the worker had already forwarded.
-    [Theory(Skip = "known limitation of warm mode: output flushed just before a hard crash is lost with the worker")]
+    // The worker reads the script's stdout pipe itself: bytes still in it when a signal ends
+    // the worker would die with it. A script's os.kill of its own pid drains them first.
+    [Theory]
     [InlineData("py3")]
     [InlineData("py2")]
     public async Task A_worker_killed_after_flushing_part_of_a_document_delivers_that_part_as_a_CGI_process_does(string python)
