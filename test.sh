@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
-for tool in perl:perl git:git hg:mercurial pypy3:pypy3; do
+for tool in perl:perl git:git hg:mercurial pypy3:pypy3 cgi-fcgi:libfcgi-bin; do
   command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}")
 done
 [ -e /usr/lib/cgi-bin/gitweb.cgi ] || need+=(gitweb)

@@ -10,7 +10,7 @@ public sealed record ToolResult(int ExitCode, string Stdout, string Stderr)
 }
 
 /// <summary>
-/// Runs a real client (git, hg) as its own process with a private HOME, no system config, no
+/// Runs a real client (git, hg, cgi-fcgi) as its own process with a private HOME, no system config, no
 /// proxy, and a timeout after which it is killed. A missing tool fails the test with the apt
 /// package to install: nothing is skipped silently.
 /// </summary>
@@ -57,6 +57,9 @@ public sealed class Tool
         ["HGUSER"] = "WarmCgi Test <test@example.com>",
         ["HGENCODING"] = "utf-8",
     });
+
+    /// <summary>libfcgi's cgi-fcgi: runs one FastCGI request, its environment as PARAMS.</summary>
+    public static Tool CgiFcgi(string home) => new("/usr/bin/cgi-fcgi", home, []);
 
     public Tool With(string name, string value)
     {
