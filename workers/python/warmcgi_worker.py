@@ -17,6 +17,7 @@ Contract with the server (FastCGI 1.0, responder role)
         WARMCGI_FORK=1: fork mode -- steps 2 and 3 below run in a forked child that then
         exits, so step 4 has nothing to undo but the set-up; the stdlib and site-packages
         modules a child imported are loaded into this process for the children after it.
+        WARMCGI_LEAKED_FDS_MAX: how many files scripts may leave open (256).
   One connection and one request at a time (FCGI_MAX_CONNS = FCGI_MAX_REQS = 1).
 
 A request
@@ -28,7 +29,8 @@ A request
   3. Then what interpreter shutdown would do: join non-daemon threads, run atexit handlers,
      flush, tear __main__ down. fds 0-2 are closed; the pipes are read to EOF -- EOF comes
      when children that inherited fd 1 close it too, exactly as under CGI -- and
-     FCGI_END_REQUEST carries the exit status.
+     FCGI_END_REQUEST carries the exit status (with 0x100 added when the worker asks to
+     be replaced: its scripts left too many files open).
   4. Only then is undone what the script changed in the process: application modules,
      signal handlers and timers, hooks, logging, warnings, the locale, patched builtins...
      so that every request starts from the same state.
