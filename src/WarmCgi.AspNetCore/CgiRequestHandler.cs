@@ -128,8 +128,12 @@ internal sealed partial class CgiRequestHandler
             foreach (var (name, value) in head.Headers)
             {
                 // The server's own Date and Server, as Apache and nginx send (an nph- script speaks for itself).
-                if (head.Kind != CgiResponseKind.NonParsed && IsServersOwn(name))
+                if (IsServersOwn(name))
                 {
+                    if (head.Kind == CgiResponseKind.NonParsed)
+                    {
+                        response.Headers[name] = value;
+                    }
                     continue;
                 }
                 response.Headers.Append(name, value);

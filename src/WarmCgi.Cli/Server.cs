@@ -121,12 +121,18 @@ internal static class Server
             // RFC 9112 3.2.2, and Apache: an absolute-form target (GET http://host/x, as
             // proxies and some old clients send) names the host; a differing Host is ignored.
             kestrel.AllowHostHeaderOverride = true;
+            kestrel.AddServerHeader = false; // WarmCgi names itself, as SERVER_SOFTWARE does
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Min(options.Timeout, 30)));
         // The options as validated here (sample app and defaults applied) are the ones the engine runs with.
         builder.Services.AddWarmCgi(o => Copy(options, o));
 
         var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.Server = CgiEngine.ServerSoftware;
+            return next(context);
+        });
         if (!string.Equals(options.AccessLog, "off", StringComparison.OrdinalIgnoreCase))
         {
             var accessLog = new AccessLog(options.AccessLog);

@@ -14,6 +14,9 @@ namespace WarmCgi;
 /// </summary>
 public sealed class CgiEngine : IAsyncDisposable
 {
+    /// <summary>The server's name and version: SERVER_SOFTWARE, and the standalone server's Server header.</summary>
+    public static string ServerSoftware { get; } = "WarmCgi/" + typeof(CgiEngine).Assembly.GetName().Version?.ToString(3);
+
     private readonly ColdBackend _cold;
     private readonly WarmBackend _warm;
 
@@ -85,7 +88,7 @@ public sealed class CgiEngine : IAsyncDisposable
         }
         return new CgiEnvironmentSettings
         {
-            ServerSoftware = "WarmCgi/" + typeof(CgiEngine).Assembly.GetName().Version?.ToString(3),
+            ServerSoftware = ServerSoftware,
             DocumentRoot = options.DocumentRoot is null ? null : Path.GetFullPath(options.DocumentRoot).TrimEnd('/'),
             Path = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
             Extra = extra,
