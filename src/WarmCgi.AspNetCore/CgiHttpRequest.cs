@@ -23,6 +23,10 @@ internal static class CgiHttpRequest
         string rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
         string query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
         var user = context.User?.Identity;
+        // An HTTP/1.0 POST that came without a length got "Content-Length: 0" only to pass Kestrel.
+        long? length = HttpProtocol.IsHttp10(request.Protocol) && Http10LengthlessRequestReader.TakeAddedLength(context)
+            ? null
+            : request.ContentLength;
         return new CgiRequest
         {
             Method = request.Method,
@@ -38,7 +42,7 @@ internal static class CgiHttpRequest
             LocalPort = connection.LocalPort,
             RemoteUser = user?.IsAuthenticated == true ? user.Name : null,
             AuthType = user?.IsAuthenticated == true ? user.AuthenticationType : null,
-            ContentLength = request.ContentLength,
+            ContentLength = length,
             HasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0),
             Body = request.Body,
             RequestId = context.TraceIdentifier,

@@ -179,6 +179,31 @@ public sealed class EnvironmentTests(SiteFixture fixture) : IClassFixture<SiteFi
         Assert.Equal("0", view["CONTENT_LENGTH"]);
     }
 
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    public async Task An_HTTP_1_0_request_without_Content_Length_runs_its_script_with_no_body_as_in_Apache(string method)
+    {
+        // HTTP/1.0 knows a body only by its length (curl -0 -X POST sends none): Kestrel alone answers 400.
+        var response = await _server.SendRawAsync($"{method} /cgi-bin/env.py?q=1 HTTP/1.0\r\nHost: localhost\r\nX-Probe: yes\r\n\r\n");
+
+        Assert.Equal(200, response.StatusCode);
+        var view = ScriptView.Parse(response.BodyText);
+        Assert.Equal(method, view["REQUEST_METHOD"]);
+        Assert.Equal("HTTP/1.0", view["SERVER_PROTOCOL"]);
+        Assert.Equal("yes", view["HTTP_X_PROBE"]);
+        Assert.False(view.Env.ContainsKey("CONTENT_LENGTH"), "CONTENT_LENGTH=" + view.Env.GetValueOrDefault("CONTENT_LENGTH"));
+    }
+
+    [Fact]
+    public async Task An_HTTP_1_0_POST_with_its_length_keeps_it()
+    {
+        var response = await _server.SendRawAsync("POST /cgi-bin/env.py HTTP/1.0\r\nHost: localhost\r\nContent-Length: 3\r\n\r\na=1");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("3", ScriptView.Parse(response.BodyText)["CONTENT_LENGTH"]);
+    }
+
     [Fact]
     public async Task A_UTF_8_header_value_reaches_the_script_as_the_client_sent_its_bytes()
     {

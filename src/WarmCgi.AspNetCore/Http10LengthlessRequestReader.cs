@@ -1,0 +1,190 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+
+namespace WarmCgi.AspNetCore;
+
+/// <summary>
+/// An HTTP/1.0 POST or PUT without Content-Length has no body (RFC 1945 7.2: HTTP/1.0 knows
+/// a request body only by its length): Apache runs the script with none and CONTENT_LENGTH
+/// unset, Kestrel refuses the request with a 400. This reader gives such a head, the first on
+/// its connection, a <c>Content-Length: 0</c> before Kestrel parses it, and notes in the
+/// connection's items that the length was not the client's (<see cref="TakeAddedLength"/>),
+/// so the script still sees none. The head must have come whole in the connection's first
+/// read, as a head almost always does; everything else passes through untouched.
+/// </summary>
+internal sealed class Http10LengthlessRequestReader : PipeReader
+{
+    private const string AddedLengthItem = "WarmCgi.Http10LengthAdded";
+    private const int LongestHead = 16 * 1024;
+    private static readonly byte[] AddedHeader = "Content-Length: 0\r\n"u8.ToArray();
+
+    private readonly PipeReader _inner;
+    private readonly IDictionary<object, object?> _items;
+    private bool _firstRead = true;
+    private ReadOnlySequence<byte>? _replay; // the rewritten head (and what came with it) until Kestrel has consumed it
+    private bool _replayWantsMore;
+
+    private Http10LengthlessRequestReader(PipeReader inner, IDictionary<object, object?> items)
+    {
+        _inner = inner;
+        _items = items;
+    }
+
+    /// <summary>Connection middleware for <c>ListenOptions.Use</c>.</summary>
+    public static Func<ConnectionDelegate, ConnectionDelegate> Middleware { get; } =
+        next => context =>
+        {
+            var transport = context.Transport;
+            context.Transport = new DuplexPipe(new Http10LengthlessRequestReader(transport.Input, context.Items), transport.Output);
+            return next(context);
+        };
+
+    /// <summary>
+    /// True once, for the request whose Content-Length this reader added: its script gets no
+    /// CONTENT_LENGTH, as from Apache.
+    /// </summary>
+    public static bool TakeAddedLength(HttpContext context)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        return items is not null && items.Remove(AddedLengthItem);
+    }
+
+    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        if (_replay is { } replay)
+        {
+            if (!_replayWantsMore)
+            {
+                return new ReadResult(replay, isCanceled: false, isCompleted: false);
+            }
+            // Kestrel looked at all of it and wants more: the next bytes, behind what is left.
+            var more = await _inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var joined = new ReadOnlySequence<byte>([.. replay.ToArray(), .. more.Buffer.ToArray()]);
+            _inner.AdvanceTo(more.Buffer.End);
+            _replay = joined;
+            _replayWantsMore = false;
+            return new ReadResult(joined, more.IsCanceled, more.IsCompleted && more.Buffer.IsEmpty);
+        }
+        var result = await _inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return First(result);
+    }
+
+    public override bool TryRead(out ReadResult result)
+    {
+        if (_replay is { } replay && !_replayWantsMore)
+        {
+            result = new ReadResult(replay, isCanceled: false, isCompleted: false);
+            return true;
+        }
+        if (_replay is not null || !_inner.TryRead(out result))
+        {
+            result = default;
+            return false;
+        }
+        result = First(result);
+        return true;
+    }
+
+    public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+    {
+        if (_replay is not { } replay)
+        {
+            _inner.AdvanceTo(consumed, examined);
+            return;
+        }
+        var rest = replay.Slice(consumed);
+        if (rest.IsEmpty)
+        {
+            _replay = null; // all of it read: from now on the connection's own bytes
+            _replayWantsMore = false;
+            return;
+        }
+        _replayWantsMore = replay.Slice(examined).IsEmpty;
+        _replay = rest;
+    }
+
+    public override void CancelPendingRead() => _inner.CancelPendingRead();
+
+    public override void Complete(Exception? exception = null) => _inner.Complete(exception);
+
+    /// <summary>The connection's first read: rewritten when it is such a head, else as it came.</summary>
+    private ReadResult First(ReadResult result)
+    {
+        if (!_firstRead)
+        {
+            return result;
+        }
+        _firstRead = false;
+        var buffer = result.Buffer;
+        if (buffer.Length > LongestHead || !StartsWithBodyMethod(buffer))
+        {
+            return result;
+        }
+        byte[] bytes = buffer.ToArray();
+        int insertAt = WhereLengthIsMissing(bytes);
+        if (insertAt < 0)
+        {
+            return result;
+        }
+        byte[] rewritten = [.. bytes.AsSpan(0, insertAt), .. AddedHeader, .. bytes.AsSpan(insertAt)];
+        _inner.AdvanceTo(buffer.End);
+        _items[AddedLengthItem] = true;
+        _replay = new ReadOnlySequence<byte>(rewritten);
+        return new ReadResult(_replay.Value, result.IsCanceled, isCompleted: false);
+    }
+
+    private static bool StartsWithBodyMethod(ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> start = stackalloc byte[5];
+        if (buffer.Length < start.Length)
+        {
+            return false;
+        }
+        buffer.Slice(0, start.Length).CopyTo(start);
+        return start.SequenceEqual("POST "u8) || start[..4].SequenceEqual("PUT "u8);
+    }
+
+    /// <summary>
+    /// Where "Content-Length: 0" goes (the start of the blank line that ends the head), or -1:
+    /// not HTTP/1.0, the head not whole yet, or a Content-Length or Transfer-Encoding present.
+    /// </summary>
+    private static int WhereLengthIsMissing(byte[] bytes)
+    {
+        int lineEnd = Array.IndexOf(bytes, (byte)'\n');
+        if (lineEnd < 0 || !bytes.AsSpan(0, lineEnd).TrimEnd((byte)'\r').EndsWith(" HTTP/1.0"u8))
+        {
+            return -1;
+        }
+        int start = lineEnd + 1;
+        while (start < bytes.Length)
+        {
+            int end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0)
+            {
+                return -1; // the head goes on in a later read
+            }
+            var line = bytes.AsSpan(start, end - start).TrimEnd((byte)'\r');
+            if (line.IsEmpty)
+            {
+                return start;
+            }
+            if (IsHeader(line, "content-length:"u8) || IsHeader(line, "transfer-encoding:"u8))
+            {
+                return -1;
+            }
+            start = end + 1;
+        }
+        return -1;
+    }
+
+    private static bool IsHeader(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name) =>
+        line.Length >= name.Length && Ascii.EqualsIgnoreCase(line[..name.Length], name);
+
+    private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+}
