@@ -111,6 +111,7 @@ FATAL_BY_DEFAULT = frozenset(getattr(signal, name) for name in (
     'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGXCPU', 'SIGXFSZ',
     'SIGVTALRM', 'SIGPROF', 'SIGSYS') if hasattr(signal, name))
 REAL_EXIT, REAL_FORK, REAL_FORKPTY = os._exit, os.fork, getattr(os, 'forkpty', None)
+REAL_EXECV, REAL_EXECVE = os.execv, os.execve
 FS_ENCODING = sys.getfilesystemencoding() or 'utf-8'
 SPOOL_DIR = os.environ.get('TMPDIR') or '/tmp'   # the worker's: os.environ will be requests'
 
@@ -1322,6 +1323,9 @@ class Worker(object):
         watch(os, 'abort', lambda: self.noting_kill(0, signal.SIGABRT))
         if hasattr(signal, 'raise_signal'):
             watch(signal, 'raise_signal', lambda sig: self.noting_kill(0, sig))
+        # os.exec*: the execl/execvp family calls these two (os.py looks them up each time).
+        os.execv = lambda path, args: self.script_exec(REAL_EXECV, path, args)
+        os.execve = lambda path, args, env: self.script_exec(REAL_EXECVE, path, args, env)
         self.std = StdStreams()
         self.random, self.logging = RandomGuard(), LoggingGuard()
         self.state = ProcessState()
@@ -1729,6 +1733,47 @@ class Worker(object):
             return REAL_EXIT(n)   # raises the interpreter's own TypeError
         self.deliver_before_death()
         REAL_EXIT(n)
+
+    def script_exec(self, real, path, args, *env):
+        """os.exec* while a script runs. Under CGI the process becomes that program, and
+        what it writes is the rest of the response; here a child becomes it (the worker
+        must live on), and the script ends when that program does, with its exit status.
+        What the script buffered and never flushed is lost, as with a replaced image; a
+        failed exec raises in the script, as the real one does."""
+        if os.getpid() != self.pid or not self.streams:
+            return real(path, args, *env)
+        report_r, report_w = os.pipe()
+        if not PY3:
+            cloexec(report_r), cloexec(report_w)
+        pid = REAL_FORK()
+        if pid == 0:
+            try:
+                os.close(report_r)
+                real(path, args, *env)
+            except BaseException as e:
+                os.write(report_w, str(getattr(e, 'errno', None) or errno.ENOEXEC).encode('ascii'))
+            REAL_EXIT(127)
+        os.close(report_w)
+        failed = b''
+        while True:
+            chunk = retry(os.read, report_r, 64)
+            if not chunk:
+                break
+            failed += chunk
+        os.close(report_r)
+        status = retry(os.waitpid, pid, 0)[1]
+        if failed:
+            code = int(failed)
+            raise OSError(code, os.strerror(code))
+        for fd in (1, 2):   # the script's unflushed buffers, and its teardown, go nowhere
+            os.dup2(self.devnull, fd)
+        if PY3:
+            atexit._clear()
+        else:
+            del atexit._exithandlers[:]
+            sys.exitfunc = None
+        raise SystemExit(os.WEXITSTATUS(status) if os.WIFEXITED(status)
+                         else 128 + os.WTERMSIG(status))
 
     def noting_kill(self, pid, sig):
         """os.kill, os.killpg, os.abort or signal.raise_signal: when the signal is about to
