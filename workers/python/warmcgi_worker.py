@@ -112,6 +112,7 @@ FATAL_BY_DEFAULT = frozenset(getattr(signal, name) for name in (
     'SIGVTALRM', 'SIGPROF', 'SIGSYS') if hasattr(signal, name))
 REAL_EXIT, REAL_FORK, REAL_FORKPTY = os._exit, os.fork, getattr(os, 'forkpty', None)
 REAL_EXECV, REAL_EXECVE = os.execv, os.execve
+REAL_CLOSE, REAL_CLOSERANGE = os.close, os.closerange
 FS_ENCODING = sys.getfilesystemencoding() or 'utf-8'
 SPOOL_DIR = os.environ.get('TMPDIR') or '/tmp'   # the worker's: os.environ will be requests'
 
@@ -159,7 +160,7 @@ def new_pipe():
     if min(fds) <= 2:
         moved = [move_high(fd) for fd in fds]
         for fd in fds:
-            os.close(fd)
+            REAL_CLOSE(fd)
         fds = moved
     elif not PY3:
         for fd in fds:
@@ -479,7 +480,7 @@ def drain(job, err, deadline, batch):
                 conn.send(b''.join(pending))
                 pending, size = [], 0
     finally:
-        os.close(out)
+        REAL_CLOSE(out)
         job.out = -1
 
 
@@ -570,12 +571,12 @@ class Body(object):
                 os.dup2(r, 0)
             return done
         finally:
-            os.close(r)
-            os.close(w)
+            REAL_CLOSE(r)
+            REAL_CLOSE(w)
 
     def discard(self):
         if self.fd >= 0:
-            os.close(self.fd)
+            REAL_CLOSE(self.fd)
         self.chunks, self.fd = [], -1
 
 
@@ -1323,6 +1324,10 @@ class Worker(object):
         watch(os, 'abort', lambda: self.noting_kill(0, signal.SIGABRT))
         if hasattr(signal, 'raise_signal'):
             watch(signal, 'raise_signal', lambda sig: self.noting_kill(0, sig))
+        # "Close every fd" (os.closerange(3, 256), or a loop of os.close) must not reach
+        # the worker's own socket and pipes: under CGI those numbers are not open.
+        self.main_thread = _thread.get_ident()
+        os.close, os.closerange = self.script_close, self.script_closerange
         # os.exec*: the execl/execvp family calls these two (os.py looks them up each time).
         os.execv = lambda path, args: self.script_exec(REAL_EXECV, path, args)
         os.execve = lambda path, args, env: self.script_exec(REAL_EXECVE, path, args, env)
@@ -1445,7 +1450,7 @@ class Worker(object):
         if self.asked_replacement or self.requests & 15 != 1:
             return self.asked_replacement
         probe = os.dup(self.devnull)
-        os.close(probe)
+        REAL_CLOSE(probe)
         if self.fd_floor is None:
             self.fd_floor = probe
         elif probe - self.fd_floor >= LEAKED_FDS_MAX:
@@ -1480,26 +1485,26 @@ class Worker(object):
         except OSError:   # EAGAIN, ENOMEM: no output, the server answers 502
             log('fork mode: no child for %s: %s' % (script, describe_exc()))
             for fd in (report_r, self.report_fd):
-                os.close(fd)
+                REAL_CLOSE(fd)
             self.close_request_fds()
             return 1, ()
         if pid == 0:
             status, self.child = 1, os.getpid()
             try:
-                os.close(report_r)
+                REAL_CLOSE(report_r)
                 if not PY3 and 'random' in sys.modules:
                     sys.modules['random'].seed()   # Python 3 reseeds in a child by itself
                 request += self.become_script(*request)
                 status = self.run_script_in_context(*request)
             finally:
                 REAL_EXIT(status)   # run_script_in_context exits first; this if it raised
-        os.close(self.report_fd)
+        REAL_CLOSE(self.report_fd)
         self.close_request_fds()
         wait_status = retry(os.waitpid, pid, 0)[1]
         try:
             names = (read_ready(report_r) or b'').decode('utf-8', 'replace').split()
         finally:
-            os.close(report_r)
+            REAL_CLOSE(report_r)
         if os.WIFSIGNALED(wait_status):
             log('the script %s was killed by signal %d' % (script, os.WTERMSIG(wait_status)))
             return 128 + os.WTERMSIG(wait_status), names
@@ -1557,7 +1562,7 @@ class Worker(object):
             body.install()
         out_r, out_w = new_pipe()
         os.dup2(out_w, 1)
-        os.close(out_w)
+        REAL_CLOSE(out_w)
         os.dup2(self.err_w, 2)
         # fd 2 shares the pipe's file description for good: a script's O_NONBLOCK on it (as
         # asyncio's connect_write_pipe sets) must not reach the next request.
@@ -1748,19 +1753,19 @@ class Worker(object):
         pid = REAL_FORK()
         if pid == 0:
             try:
-                os.close(report_r)
+                REAL_CLOSE(report_r)
                 real(path, args, *env)
             except BaseException as e:
                 os.write(report_w, str(getattr(e, 'errno', None) or errno.ENOEXEC).encode('ascii'))
             REAL_EXIT(127)
-        os.close(report_w)
+        REAL_CLOSE(report_w)
         failed = b''
         while True:
             chunk = retry(os.read, report_r, 64)
             if not chunk:
                 break
             failed += chunk
-        os.close(report_r)
+        REAL_CLOSE(report_r)
         status = retry(os.waitpid, pid, 0)[1]
         if failed:
             code = int(failed)
@@ -1774,6 +1779,31 @@ class Worker(object):
             sys.exitfunc = None
         raise SystemExit(os.WEXITSTATUS(status) if os.WIFEXITED(status)
                          else 128 + os.WTERMSIG(status))
+
+    def guarded_fds(self):
+        """The worker's own descriptors a running script must not close, or () when no
+        script runs here (its forked children close what they like: they are copies)."""
+        if not self.streams or os.getpid() != self.pid or _thread.get_ident() != self.main_thread:
+            return ()
+        return self.own_fds() + [self.devnull]
+
+    def script_close(self, fd):
+        if fd in self.guarded_fds():
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        return REAL_CLOSE(fd)
+
+    def script_closerange(self, low, high):
+        for fd in sorted(f for f in self.guarded_fds() if low <= f < high):
+            REAL_CLOSERANGE(low, fd)
+            low = fd + 1
+        return REAL_CLOSERANGE(low, high)
+
+    def own_fds(self):
+        """The worker's socket, log and pipes."""
+        fds = [self.listen.fileno(), _log_fd, self.err_w] + self.pump.fds()
+        if self.conn is not None:
+            fds.append(self.conn.sock.fileno())
+        return fds
 
     def noting_kill(self, pid, sig):
         """os.kill, os.killpg, os.abort or signal.raise_signal: when the signal is about to
@@ -1793,7 +1823,7 @@ class Worker(object):
             if not PY3:   # drop the stdio buffers (never flush them), close their dups
                 for stream in self.owned:
                     if stream.fileno() > 2:
-                        os.close(stream.fileno())
+                        REAL_CLOSE(stream.fileno())
             self.pump.running = False
             for fd in (0, 1, 2):
                 os.dup2(self.devnull, fd)
@@ -1827,13 +1857,11 @@ class Worker(object):
         if os.getpid() != self.pid and not self.detached:
             # Once: in a grandchild these numbers may be the child's own files by now.
             self.detached = True
-            fds = [self.listen.fileno(), _log_fd, self.err_w] + self.pump.fds()
-            if self.conn is not None:
-                fds.append(self.conn.sock.fileno())
+            fds = self.own_fds()
             _log_fd = -1
             for fd in fds:
                 try:
-                    os.close(fd)
+                    REAL_CLOSE(fd)
                 except OSError:
                     pass
 
@@ -1874,7 +1902,7 @@ def adopt_listener(fd):
     # fromfd dups the fd into a raw C socket whose makefile() would dup it once more into an
     # inheritable stdio FILE; the Python wrapper's makefile() uses recv() instead.
     sock = socket.socket(_sock=socket.fromfd(fd, socket.AF_UNIX, socket.SOCK_STREAM))
-    os.close(fd)
+    REAL_CLOSE(fd)
     cloexec(sock.fileno())
     return sock
 
@@ -1903,7 +1931,7 @@ def startup(argv):
             os.dup2(null, fd)
     devnull = move_high(null)
     if null > 2:
-        os.close(null)
+        REAL_CLOSE(null)
     if listen_fd < 0:
         listen = bind_listener(argv[argv.index('--bind') + 1])
     else:

@@ -38,6 +38,17 @@ public abstract class ExecTests(WarmFixture fixture, string mode)
         Assert.StartsWith("exec failed: ", runs[0].Text, StringComparison.Ordinal);
         Assert.Contains("No such file or directory", runs[0].Text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task Closing_every_fd_above_2_leaves_the_worker_its_own(string python)
+    {
+        // os.closerange(3, 4096) and a loop of os.close, as wrappers do before an exec.
+        var runs = await _client.AssertMatchesColdAsync($"{python}/closes_fds.py", mode, 3);
+
+        Assert.Equal("closed 0\n", runs[0].Text);
+    }
 }
 
 /// <summary>In a resident worker, a child of the worker becomes the program; the worker serves on.</summary>
