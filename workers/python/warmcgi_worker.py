@@ -43,6 +43,11 @@ A request
 """
 from __future__ import absolute_import, division, print_function
 
+import sys
+# What every interpreter has loaded before its script runs (os, io, site...): an app's
+# module of such a name is shadowed by it under CGI too. Any other loaded module is not.
+STARTUP_MODULES = frozenset(sys.modules)
+
 import warnings
 
 import atexit
@@ -56,7 +61,6 @@ import select
 import signal
 import socket
 import struct
-import sys
 import threading
 import time
 
@@ -1095,6 +1099,7 @@ class ModuleGuard(object):
     def __init__(self, keep_app):
         self.prefixes = resident_prefixes()
         self.keep_app, self.kept, self.kept_dir = keep_app, {}, None
+        self.folders, self.aside = {}, {}
         self.grew = False   # new resident modules: worth a gc.freeze()
         self.unloadable = set()
         self.rebase()
@@ -1117,8 +1122,48 @@ class ModuleGuard(object):
             self.kept = {}
             self.rebase()
 
+    def step_aside(self, folder):
+        """Modules beside the script named like loaded ones (calendar.py, html.py): under
+        CGI the script's folder comes first in sys.path, so `import calendar` finds the
+        app's file. The loaded module of that name, and its submodules, step aside for
+        the request; after_request puts them back."""
+        mods = sys.modules
+        for name in self.module_names(folder):
+            # (An app module kept loaded, KeepAppModules, is this very file: it stays.)
+            if name in mods and self.is_resident(name, mods[name]):
+                for key in [k for k in mods if k == name or k.startswith(name + '.')]:
+                    self.aside[key] = mods.pop(key)
+
+    def module_names(self, folder):
+        """The importable names a folder holds (x.py, x/__init__.py) that no start-up
+        module has, cached until the folder's mtime changes (a file added or removed)."""
+        try:
+            mtime = os.stat(folder).st_mtime
+        except OSError:
+            return ()
+        cached = self.folders.get(folder)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        names = set()
+        try:
+            for entry in os.listdir(folder):
+                stem, ext = os.path.splitext(entry)
+                if ext == '.py' or not ext and os.path.isfile(
+                        os.path.join(folder, entry, '__init__.py')):
+                    names.add(stem)
+        except OSError:
+            pass
+        if len(self.folders) >= CODE_CACHE_MAX:
+            self.folders.clear()
+        names = tuple(names - STARTUP_MODULES)
+        self.folders[folder] = (mtime, names)
+        return names
+
     def after_request(self):
         mods, base = sys.modules, self.base
+        if self.aside:   # the modules that stepped aside for the app's own of their name
+            mods.update(self.aside)
+            self.aside = {}
         if len(mods) == len(base) and (last_key(mods) == self.base_last if PY3
                                        else mods == base):
             return   # nothing imported (a new module would be the last key): the usual case
@@ -1590,6 +1635,8 @@ class Worker(object):
         # when there are threads: daemons of past requests).
         snap = (set(threading.enumerate()) if threading.active_count() > 1 else (),
                 self.logging.handler_ids() if 'logging' in sys.modules else None)
+        if entry is not None:
+            self.modules.step_aside(entry[2])
         main_mod = type(sys)('__main__')
         namespace = main_mod.__dict__
         namespace['__file__'], namespace['__builtins__'], namespace['__package__'] = \

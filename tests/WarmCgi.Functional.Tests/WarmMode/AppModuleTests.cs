@@ -77,6 +77,26 @@ public abstract class AppModuleTests(WarmFixture fixture, string mode)
         ScriptRuns.AssertWorkers(mode, runs);
         Assert.Equal(["none", "site_with_lib/lib", "none", "site_with_lib/lib"], runs.Select(run => run["siteconf"]));
     }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_module_beside_the_script_named_like_a_loaded_stdlib_one_is_the_one_the_script_imports(string python)
+    {
+        // The interpreter has the stdlib's calendar loaded from the first request on; the
+        // script's folder comes first in sys.path, so under CGI its calendar.py wins.
+        var cold = await _client.RunAsync($"/cold/{python}/shadowing/shadowed.py");
+        var first = await _client.RunAsync($"/{mode}/{python}/stdlib_calendar.py");
+        var shadowed = await _client.RunAsync($"/{mode}/{python}/shadowing/shadowed.py");
+        var again = await _client.RunAsync($"/{mode}/{python}/stdlib_calendar.py");
+
+        ScriptRuns.AssertSameOutput(cold, shadowed, $"{mode} run of shadowing/shadowed.py");
+        Assert.Equal("the app's calendar", shadowed["calendar"]);
+        Assert.Equal("the stdlib's", first["calendar"]);
+        Assert.Equal("the stdlib's", again["calendar"]);
+        Assert.Equal("True", again["isleap"]);
+        ScriptRuns.AssertWorkers(mode, [first, shadowed, again]);
+    }
 }
 
 /// <summary>A resident worker imports the app's modules afresh for every request it runs.</summary>

@@ -1,0 +1,2 @@
+# The app's own module, named like the stdlib's: the script beside it imports this one.
+WHO = "the app's calendar"
