@@ -233,7 +233,10 @@ internal sealed partial class CgiRequestHandler
     private static Task WriteSlashRedirectAsync(HttpContext context)
     {
         var request = context.Request;
-        string location = UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path.Add("/"), request.QueryString);
+        // An HTTP/1.0 client may send no Host: the address it reached, as SERVER_NAME has it.
+        var host = request.Host.HasValue ? request.Host
+            : new HostString(context.Connection.LocalIpAddress?.ToString() ?? "localhost", context.Connection.LocalPort);
+        string location = UriHelper.BuildAbsolute(request.Scheme, host, request.PathBase, request.Path.Add("/"), request.QueryString);
         context.Response.Headers.Location = location;
         byte[] document = RedirectDocument.For(context.Response, location, StatusCodes.Status301MovedPermanently);
         context.Features.Set(new ResponseBytesFeature(document.Length));

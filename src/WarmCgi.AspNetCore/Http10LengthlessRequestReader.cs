@@ -27,6 +27,7 @@ internal sealed class Http10LengthlessRequestReader : PipeReader
     private bool _firstRead = true;
     private ReadOnlySequence<byte>? _replay; // the rewritten head (and what came with it) until Kestrel has consumed it
     private bool _replayWantsMore;
+    private bool _cancelPending; // a CancelPendingRead while the replay is served: the replay's to report
 
     private Http10LengthlessRequestReader(PipeReader inner, IDictionary<object, object?> items)
     {
@@ -59,7 +60,7 @@ internal sealed class Http10LengthlessRequestReader : PipeReader
         {
             if (!_replayWantsMore)
             {
-                return new ReadResult(replay, isCanceled: false, isCompleted: false);
+                return new ReadResult(replay, isCanceled: TakeCancel(), isCompleted: false);
             }
             // Kestrel looked at all of it and wants more: the next bytes, behind what is left.
             var more = await _inner.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -77,7 +78,7 @@ internal sealed class Http10LengthlessRequestReader : PipeReader
     {
         if (_replay is { } replay && !_replayWantsMore)
         {
-            result = new ReadResult(replay, isCanceled: false, isCompleted: false);
+            result = new ReadResult(replay, isCanceled: TakeCancel(), isCompleted: false);
             return true;
         }
         if (_replay is not null || !_inner.TryRead(out result))
@@ -109,7 +110,22 @@ internal sealed class Http10LengthlessRequestReader : PipeReader
         _replay = rest;
     }
 
-    public override void CancelPendingRead() => _inner.CancelPendingRead();
+    public override void CancelPendingRead()
+    {
+        if (_replay is not null && !_replayWantsMore)
+        {
+            _cancelPending = true; // the next read is the replay's, which never waits
+            return;
+        }
+        _inner.CancelPendingRead();
+    }
+
+    private bool TakeCancel()
+    {
+        bool canceled = _cancelPending;
+        _cancelPending = false;
+        return canceled;
+    }
 
     public override void Complete(Exception? exception = null) => _inner.Complete(exception);
 
@@ -122,7 +138,7 @@ internal sealed class Http10LengthlessRequestReader : PipeReader
         }
         _firstRead = false;
         var buffer = result.Buffer;
-        if (buffer.Length > LongestHead || !StartsWithBodyMethod(buffer))
+        if (buffer.Length > LongestHead || !StartsWithBodyMethod(buffer) || !FirstLineIsHttp10(buffer))
         {
             return result;
         }
@@ -137,6 +153,14 @@ internal sealed class Http10LengthlessRequestReader : PipeReader
         _items[AddedLengthItem] = true;
         _replay = new ReadOnlySequence<byte>(rewritten);
         return new ReadResult(_replay.Value, result.IsCanceled, isCompleted: false);
+    }
+
+    /// <summary>Before any copy: an HTTP/1.1 POST (the usual one) is left alone at once.</summary>
+    private static bool FirstLineIsHttp10(ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        return reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n')
+            && (line.IsSingleSegment ? line.FirstSpan : line.ToArray()).TrimEnd((byte)'\r').EndsWith(" HTTP/1.0"u8);
     }
 
     private static bool StartsWithBodyMethod(ReadOnlySequence<byte> buffer)

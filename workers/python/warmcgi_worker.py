@@ -207,6 +207,36 @@ def fsdecode(b):
     return b.decode(FS_ENCODING, 'surrogateescape') if PY3 else b
 
 
+def quiet_fork():
+    """os.fork without Python 3.12's warning that the process has threads (the pump's:
+    it holds nothing a child needs)."""
+    if sys.version_info < (3, 12):
+        return REAL_FORK()
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DeprecationWarning)
+        return REAL_FORK()
+
+
+def exec_failure(report):
+    """The exception a failed exec raised in the child, for the script: 'E<errno>', or
+    'X<type name>\0<message>' (a TypeError, a ValueError...)."""
+    if report.startswith('E'):
+        code = int(report[1:])
+        return OSError(code, os.strerror(code))
+    name, _, message = report[1:].partition('\0')
+    kind = getattr(builtins, name, None)
+    if isinstance(kind, type) and issubclass(kind, Exception):
+        return kind(message)
+    return OSError(errno.ENOEXEC, os.strerror(errno.ENOEXEC))
+
+
+def stream_fd(stream):
+    try:
+        return stream.fileno()
+    except Exception:   # closed, or not a file
+        return -1
+
+
 def watch(owner, name, before_call):
     """Replace owner.name, for good, by a wrapper that calls before_call(*args) first:
     noting what a script changes is cheaper than comparing all of it after every request.
@@ -484,8 +514,8 @@ def drain(job, err, deadline, batch):
                 conn.send(b''.join(pending))
                 pending, size = [], 0
     finally:
-        REAL_CLOSE(out)
         job.out = -1
+        REAL_CLOSE(out)
 
 
 def read_ready(fd):
@@ -971,6 +1001,7 @@ class ProcessState(object):
                        (gc.get_debug, gc.set_debug)]
         if not PY3:   # reload(sys); sys.setdefaultencoding('utf-8'): the classic idiom
             getset.append((sys.getdefaultencoding, py2_setdefaultencoding()))
+        self.gc_callbacks = list(getattr(gc, 'callbacks', ()))
         for get, put in (('getswitchinterval', 'setswitchinterval'),
                          ('get_int_max_str_digits', 'set_int_max_str_digits'),
                          ('getcheckinterval', 'setcheckinterval')):
@@ -1042,6 +1073,11 @@ class ProcessState(object):
                 put(value)
         if not PY3 and 'setdefaultencoding' in sys.__dict__:   # site.py had deleted it
             del sys.setdefaultencoding
+        if gc.garbage:   # what gc.set_debug(gc.DEBUG_SAVEALL) kept: a fresh process has none
+            del gc.garbage[:]
+        callbacks = getattr(gc, 'callbacks', None)
+        if callbacks is not None and callbacks != self.gc_callbacks:
+            callbacks[:] = self.gc_callbacks
         current = builtins.__dict__
         if len(current) != len(self.builtins) or tuple(
                 map(current.get, self.PATCHED_BUILTINS)) != self.patched_builtins:
@@ -1161,7 +1197,8 @@ class ModuleGuard(object):
 
     def after_request(self):
         mods, base = sys.modules, self.base
-        if self.aside:   # the modules that stepped aside for the app's own of their name
+        shadowed = bool(self.aside)
+        if shadowed:   # the modules that stepped aside for the app's own of their name
             mods.update(self.aside)
             self.aside = {}
         if len(mods) == len(base) and (last_key(mods) == self.base_last if PY3
@@ -1170,6 +1207,11 @@ class ModuleGuard(object):
         kept = 0
         for name in (mods.keys() - base.keys() if PY3 else mods.viewkeys() - base.viewkeys()):
             module = mods[name]
+            if shadowed and not self.keep_app:
+                # A stdlib module first imported beside the app's calendar.py may hold that
+                # one (email._parseaddr's calendar): it must not stay for other requests.
+                del mods[name]
+                continue
             if self.is_resident(name, module):
                 self.grew = True
             elif self.keep_app:
@@ -1369,9 +1411,9 @@ class Worker(object):
         watch(os, 'abort', lambda: self.noting_kill(0, signal.SIGABRT))
         if hasattr(signal, 'raise_signal'):
             watch(signal, 'raise_signal', lambda sig: self.noting_kill(0, sig))
+        self.main_thread = _thread.get_ident()
         # "Close every fd" (os.closerange(3, 256), or a loop of os.close) must not reach
         # the worker's own socket and pipes: under CGI those numbers are not open.
-        self.main_thread = _thread.get_ident()
         os.close, os.closerange = self.script_close, self.script_closerange
         # os.exec*: the execl/execvp family calls these two (os.py looks them up each time).
         os.execv = lambda path, args: self.script_exec(REAL_EXECV, path, args)
@@ -1460,15 +1502,20 @@ class Worker(object):
             request = self.open_request(conn, req)
             if not FORK_MODE:
                 request += self.become_script(*request)
-        except BaseException:
+        except BaseException as e:
             log('request set-up: ' + describe_exc())
             req.body.discard()
             self.pump.running = False
             self.close_request_fds()
+            status = 1
+            if getattr(e, 'errno', None) in (errno.EMFILE, errno.ENFILE) or \
+                    self.leaked_too_many_fds():
+                self.asked_replacement = True
+                status |= ASKS_TO_BE_REPLACED
             if self.pump.job is None:   # failed before the pipes existed
-                conn.send(record(FCGI_STDOUT, req.id, b'') + end_request(req.id, 1))
+                conn.send(record(FCGI_STDOUT, req.id, b'') + end_request(req.id, status))
             else:
-                self.pump.finish(end_request(req.id, 1))
+                self.pump.finish(end_request(req.id, status))
             self.restore()
             return
         if FORK_MODE:
@@ -1488,13 +1535,18 @@ class Worker(object):
             self.restore()
 
     def leaked_too_many_fds(self):
-        """Whether scripts left LEAKED_FDS_MAX descriptors open (checked every 16th
-        request: a dup returns the lowest free number, so one call counts what filled the
-        numbers above the worker's own since the first request). Once asked, it asks on
-        with every request: a replacement that failed to start is tried again."""
-        if self.asked_replacement or self.requests & 15 != 1:
-            return self.asked_replacement
-        probe = os.dup(self.devnull)
+        """Whether scripts left LEAKED_FDS_MAX descriptors open (a dup returns the lowest
+        free number, so one call counts what filled the numbers above the worker's own
+        since the first request; none left free counts too). Once asked, it asks on with
+        every request: a replacement that failed to start is tried again."""
+        if self.asked_replacement:
+            return True
+        try:
+            probe = os.dup(self.devnull)
+        except OSError:
+            self.asked_replacement = True
+            log('no file descriptor left in this worker: it asks to be replaced')
+            return True
         REAL_CLOSE(probe)
         if self.fd_floor is None:
             self.fd_floor = probe
@@ -1576,6 +1628,8 @@ class Worker(object):
                 names = []
                 for name in reversed(mods):
                     if name in guard.base:
+                        if name in guard.aside:   # the app's module in a loaded one's place
+                            continue
                         break
                     names.append(name)
                 names.reverse()
@@ -1791,32 +1845,41 @@ class Worker(object):
         what it writes is the rest of the response; here a child becomes it (the worker
         must live on), and the script ends when that program does, with its exit status.
         What the script buffered and never flushed is lost, as with a replaced image; a
-        failed exec raises in the script, as the real one does."""
-        if os.getpid() != self.pid or not self.streams:
-            return real(path, args, *env)
+        failed exec raises in the script what the real one raises."""
+        if os.getpid() != self.pid or not self.streams or _thread.get_ident() != self.main_thread:
+            return real(path, args, *env)   # a thread's exec would end every request here
         report_r, report_w = os.pipe()
         if not PY3:
             cloexec(report_r), cloexec(report_w)
-        pid = REAL_FORK()
+        try:
+            pid = quiet_fork()
+        except BaseException:
+            REAL_CLOSE(report_r), REAL_CLOSE(report_w)
+            raise
         if pid == 0:
             try:
                 REAL_CLOSE(report_r)
                 real(path, args, *env)
             except BaseException as e:
-                os.write(report_w, str(getattr(e, 'errno', None) or errno.ENOEXEC).encode('ascii'))
-            REAL_EXIT(127)
+                failure = ('E%d' % e.errno) if isinstance(e, OSError) and e.errno else \
+                    'X%s\0%s' % (type(e).__name__, e)
+                os.write(report_w, failure.encode('utf-8', 'replace'))
+            finally:
+                REAL_EXIT(127)
+        self.forked = True   # a child to reap, should the wait below be interrupted
         REAL_CLOSE(report_w)
-        failed = b''
-        while True:
-            chunk = retry(os.read, report_r, 64)
-            if not chunk:
-                break
-            failed += chunk
-        REAL_CLOSE(report_r)
+        try:
+            failure = b''
+            while True:
+                chunk = retry(os.read, report_r, 4096)
+                if not chunk:
+                    break
+                failure += chunk
+        finally:
+            REAL_CLOSE(report_r)
         status = retry(os.waitpid, pid, 0)[1]
-        if failed:
-            code = int(failed)
-            raise OSError(code, os.strerror(code))
+        if failure:
+            raise exec_failure(failure.decode('utf-8', 'replace'))
         for fd in (1, 2):   # the script's unflushed buffers, and its teardown, go nowhere
             os.dup2(self.devnull, fd)
         if PY3:
@@ -1828,11 +1891,18 @@ class Worker(object):
                          else 128 + os.WTERMSIG(status))
 
     def guarded_fds(self):
-        """The worker's own descriptors a running script must not close, or () when no
-        script runs here (its forked children close what they like: they are copies)."""
-        if not self.streams or os.getpid() != self.pid or _thread.get_ident() != self.main_thread:
+        """What a running script must not close: the fds of its own std streams above 2
+        (Python 2's are dups), and in the worker its socket, log and pipes; a fork mode
+        child keeps its report pipe. () when no script runs (a script's forked children
+        close what they like: they are copies)."""
+        if not self.streams:
             return ()
-        return self.own_fds() + [self.devnull]
+        fds = [f for f in map(stream_fd, self.owned) if f > 2]
+        if os.getpid() == self.pid:
+            fds += self.own_fds() + [self.devnull]
+        elif os.getpid() == self.child and self.report_fd >= 0:
+            fds.append(self.report_fd)
+        return fds
 
     def script_close(self, fd):
         if fd in self.guarded_fds():

@@ -72,5 +72,22 @@ public sealed class Http10LengthlessRequestReaderTests
         Assert.Equal("next", await ReadAllAsync());
     }
 
+    [Fact]
+    public async Task A_read_canceled_while_the_rewritten_head_waits_says_so_and_the_next_one_does_not()
+    {
+        await SendAsync("POST /x HTTP/1.0\r\n\r\n");
+        var first = await _reader.ReadAsync();
+        _reader.AdvanceTo(first.Buffer.Start, first.Buffer.Start);
+
+        _reader.CancelPendingRead();
+        var canceled = await _reader.ReadAsync();
+        _reader.AdvanceTo(canceled.Buffer.Start, canceled.Buffer.Start);
+        var next = await _reader.ReadAsync();
+
+        Assert.True(canceled.IsCanceled);
+        Assert.False(next.IsCanceled);
+        Assert.Equal("POST /x HTTP/1.0\r\nContent-Length: 0\r\n\r\n", Encoding.ASCII.GetString(next.Buffer.ToArray()));
+    }
+
     private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }

@@ -112,4 +112,13 @@ public sealed class TraversalTests(SiteFixture fixture) : IClassFixture<SiteFixt
         Assert.Contains($"<a href=\"{location.Replace("&", "&amp;", StringComparison.Ordinal)}\">here</a>", response.BodyText, StringComparison.Ordinal);
         Assert.DoesNotContain("inner.sh", response.RawText, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_slash_redirect_of_a_client_that_sent_no_Host_names_the_address_it_reached()
+    {
+        var response = await _server.SendRawAsync("GET /cgi-bin/subdir HTTP/1.0\r\n\r\n");
+
+        Assert.Equal(301, response.StatusCode);
+        Assert.Equal($"http://127.0.0.1:{_server.Port}/cgi-bin/subdir/", response.Header("Location"));
+    }
 }

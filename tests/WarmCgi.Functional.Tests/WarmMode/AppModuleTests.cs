@@ -89,13 +89,17 @@ public abstract class AppModuleTests(WarmFixture fixture, string mode)
         var first = await _client.RunAsync($"/{mode}/{python}/stdlib_calendar.py");
         var shadowed = await _client.RunAsync($"/{mode}/{python}/shadowing/shadowed.py");
         var again = await _client.RunAsync($"/{mode}/{python}/stdlib_calendar.py");
+        // shadowed.py also loaded email.utils, whose chain took the app's calendar: that copy
+        // must not serve a later script, which needs the stdlib's calendar.timegm.
+        var email = await _client.RunAsync($"/{mode}/{python}/email_date.py");
 
         ScriptRuns.AssertSameOutput(cold, shadowed, $"{mode} run of shadowing/shadowed.py");
+        Assert.Equal("date=816912728", email.Text.Trim());
         Assert.Equal("the app's calendar", shadowed["calendar"]);
         Assert.Equal("the stdlib's", first["calendar"]);
         Assert.Equal("the stdlib's", again["calendar"]);
         Assert.Equal("True", again["isleap"]);
-        ScriptRuns.AssertWorkers(mode, [first, shadowed, again]);
+        ScriptRuns.AssertWorkers(mode, [first, shadowed, again, email]);
     }
 }
 
