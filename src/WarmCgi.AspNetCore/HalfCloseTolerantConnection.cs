@@ -158,8 +158,6 @@ internal sealed class HalfCloseTolerantConnection : ConnectionContext
         }
     }
 
-    private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
-
     /// <summary>The output, counting its flushes: how the grace tells a flowing answer from a silent one.</summary>
     private sealed class FlushCountingWriter(PipeWriter inner) : PipeWriter
     {

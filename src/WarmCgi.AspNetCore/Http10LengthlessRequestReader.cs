@@ -175,17 +175,12 @@ internal sealed class Http10LengthlessRequestReader : PipeReader
     }
 
     /// <summary>
-    /// Where "Content-Length: 0" goes (the start of the blank line that ends the head), or -1:
-    /// not HTTP/1.0, the head not whole yet, or a Content-Length or Transfer-Encoding present.
+    /// Where "Content-Length: 0" goes in an HTTP/1.0 head (the start of the blank line that
+    /// ends it), or -1: the head not whole yet, or a Content-Length or Transfer-Encoding present.
     /// </summary>
     private static int WhereLengthIsMissing(byte[] bytes)
     {
-        int lineEnd = Array.IndexOf(bytes, (byte)'\n');
-        if (lineEnd < 0 || !bytes.AsSpan(0, lineEnd).TrimEnd((byte)'\r').EndsWith(" HTTP/1.0"u8))
-        {
-            return -1;
-        }
-        int start = lineEnd + 1;
+        int start = Array.IndexOf(bytes, (byte)'\n') + 1; // past the request line, HTTP/1.0 already
         while (start < bytes.Length)
         {
             int end = Array.IndexOf(bytes, (byte)'\n', start);
@@ -209,6 +204,4 @@ internal sealed class Http10LengthlessRequestReader : PipeReader
 
     private static bool IsHeader(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name) =>
         line.Length >= name.Length && Ascii.EqualsIgnoreCase(line[..name.Length], name);
-
-    private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }

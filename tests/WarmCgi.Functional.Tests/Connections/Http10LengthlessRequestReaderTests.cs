@@ -88,6 +88,4 @@ public sealed class Http10LengthlessRequestReaderTests
         Assert.False(next.IsCanceled);
         Assert.Equal("POST /x HTTP/1.0\r\nContent-Length: 0\r\n\r\n", Encoding.ASCII.GetString(next.Buffer.ToArray()));
     }
-
-    private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }
