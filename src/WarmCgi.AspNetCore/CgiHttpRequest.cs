@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using WarmCgi.Cgi;
+using WarmCgi.Routing;
 
 namespace WarmCgi.AspNetCore;
 
@@ -32,7 +33,7 @@ internal static class CgiHttpRequest
             Method = request.Method,
             Scheme = request.Scheme,
             Protocol = request.Protocol,
-            Path = (request.PathBase + request.Path).Value ?? "/",
+            Path = PathOf(request, rawTarget),
             QueryString = query,
             RawTarget = rawTarget,
             Headers = headers,
@@ -47,5 +48,16 @@ internal static class CgiHttpRequest
             Body = request.Body,
             RequestId = context.TraceIdentifier,
         };
+    }
+
+    private static string PathOf(HttpRequest request, string rawTarget)
+    {
+        string path = (request.PathBase + request.Path).Value ?? "/";
+        if (!path.Contains('%') || !rawTarget.StartsWith('/'))
+        {
+            return path;
+        }
+        int query = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        return UrlPath.Decode(query < 0 ? rawTarget : rawTarget[..query]);
     }
 }

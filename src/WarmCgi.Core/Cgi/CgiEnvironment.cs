@@ -136,28 +136,13 @@ public static class CgiEnvironment
         }
     }
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>
     /// A header value as the script must get its bytes. Headers arrive as Latin-1 (one char a
-    /// byte) and the environment goes out as UTF-8: a UTF-8 value (a cookie, a Referer with
-    /// raw non-ASCII) is decoded here so that its bytes reach the script unchanged.
+    /// byte): a UTF-8 value (a cookie, a Referer with raw non-ASCII) or any other bytes become
+    /// the string that <see cref="CgiText"/> turns back into those same bytes.
     /// </summary>
-    internal static string HeaderText(string latin1)
-    {
-        if (Ascii.IsValid(latin1))
-        {
-            return latin1;
-        }
-        try
-        {
-            return StrictUtf8.GetString(Encoding.Latin1.GetBytes(latin1));
-        }
-        catch (DecoderFallbackException)
-        {
-            return latin1; // not UTF-8: each byte above 0x7F reaches the script as its UTF-8 form
-        }
-    }
+    internal static string HeaderText(string latin1) =>
+        Ascii.IsValid(latin1) ? latin1 : CgiText.FromBytes(Encoding.Latin1.GetBytes(latin1));
 
     /// <summary>Apache and nginx drop headers whose names have anything but letters, digits and '-' (an underscore would alias a dash).</summary>
     internal static bool IsValidHeaderName(string name)

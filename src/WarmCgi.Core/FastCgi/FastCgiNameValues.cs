@@ -1,12 +1,14 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using WarmCgi.Cgi;
 
 namespace WarmCgi.FastCgi;
 
 /// <summary>
 /// Name-value pairs (FastCGI section 3.4): each length in one byte below 128, else four bytes
-/// with the high bit set. Values are the CGI environment, so UTF-8 both ways.
+/// with the high bit set. Values are the CGI environment: written as <see cref="CgiText"/> gives its bytes,
+/// read as UTF-8.
 /// </summary>
 public static class FastCgiNameValues
 {
@@ -14,13 +16,13 @@ public static class FastCgiNameValues
     {
         foreach (var (name, value) in pairs)
         {
-            int nameLength = Encoding.UTF8.GetByteCount(name);
-            int valueLength = Encoding.UTF8.GetByteCount(value);
+            int nameLength = CgiText.GetByteCount(name);
+            int valueLength = CgiText.GetByteCount(value);
             var span = writer.GetSpan(8 + nameLength + valueLength);
             int n = WriteLength(span, nameLength);
             n += WriteLength(span[n..], valueLength);
-            n += Encoding.UTF8.GetBytes(name, span[n..]);
-            n += Encoding.UTF8.GetBytes(value, span[n..]);
+            n += CgiText.GetBytes(name, span[n..]);
+            n += CgiText.GetBytes(value, span[n..]);
             writer.Advance(n);
         }
     }

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
+using WarmCgi.Cgi;
 
 namespace WarmCgi.Processes;
 
@@ -21,8 +21,8 @@ internal static unsafe class Spawner
         byte* noSignals = stackalloc byte[LibC.SigSetSize];
         try
         {
-            byte* path = Utf8(spec.FileName, strings);
-            byte* cwd = Utf8(spec.WorkingDirectory, strings);
+            byte* path = CString(spec.FileName, strings);
+            byte* cwd = CString(spec.WorkingDirectory, strings);
             byte** argv = NullTerminated(spec.Arguments, strings);
             byte** envp = NullTerminated(spec.Environment, strings);
 
@@ -85,7 +85,7 @@ internal static unsafe class Spawner
         var strings = new List<IntPtr>(1);
         try
         {
-            return LibC.access(Utf8(path, strings), LibC.X_OK) == 0;
+            return LibC.access(CString(path, strings), LibC.X_OK) == 0;
         }
         finally
         {
@@ -99,7 +99,7 @@ internal static unsafe class Spawner
         var strings = new List<IntPtr>(1);
         try
         {
-            byte* resolved = LibC.realpath(Utf8(path, strings), null);
+            byte* resolved = LibC.realpath(CString(path, strings), null);
             if (resolved == null)
             {
                 return null;
@@ -122,12 +122,13 @@ internal static unsafe class Spawner
         }
     }
 
-    private static byte* Utf8(string s, List<IntPtr> owned)
+    /// <summary>A NUL-terminated copy with the environment's bytes (<see cref="CgiText"/>), freed with <paramref name="owned"/>.</summary>
+    private static byte* CString(string s, List<IntPtr> owned)
     {
-        int max = Encoding.UTF8.GetMaxByteCount(s.Length) + 1;
+        int max = CgiText.GetByteCount(s) + 1;
         byte* p = (byte*)NativeMemory.Alloc((nuint)max);
         owned.Add((IntPtr)p);
-        int n = Encoding.UTF8.GetBytes(s, new Span<byte>(p, max - 1));
+        int n = CgiText.GetBytes(s, new Span<byte>(p, max - 1));
         p[n] = 0;
         return p;
     }
@@ -138,7 +139,7 @@ internal static unsafe class Spawner
         owned.Add((IntPtr)array);
         for (int i = 0; i < items.Count; i++)
         {
-            array[i] = Utf8(items[i], owned);
+            array[i] = CString(items[i], owned);
         }
         array[items.Count] = null;
         return array;

@@ -1,3 +1,5 @@
+using WarmCgi.Functional.Infrastructure;
+
 namespace WarmCgi.Functional.WarmMode;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace WarmCgi.Functional.WarmMode;
 public abstract class EnvironmentIsolationTests(WarmFixture fixture, string mode)
 {
     private readonly HttpClient _client = fixture.Client;
+    private readonly TestServer _server = fixture.Server;
 
     [Theory]
     [InlineData("py3")]
@@ -59,6 +62,31 @@ public abstract class EnvironmentIsolationTests(WarmFixture fixture, string mode
         var run = await _client.RunAsync($"/{mode}/{python}/environ.py?names", cookie: "session=1");
 
         Assert.Equal(cold["names"], run["names"]);
+    }
+
+    [Theory]
+    [InlineData("py3", "path_info=b'/caf\\xe9/%E9'\nas_str='/caf\\udce9/%E9'")]
+    [InlineData("py2", "path_info='/caf\\xe9/%E9'")]
+    public async Task A_Latin_1_escape_in_PATH_INFO_reaches_the_script_as_its_byte_as_under_CGI(string python, string expected)
+    {
+        // An old site's Latin-1 link (%E9 is no UTF-8), beside a %25 that stays a literal "%E9".
+        var runs = await _client.AssertMatchesColdAsync($"{python}/raw_path.py/caf%E9/%25E9", mode);
+
+        Assert.Contains(expected, runs[^1].Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("py3", "place=b'caf\\xe9'")]
+    [InlineData("py2", "place='caf\\xe9'")]
+    public async Task A_header_that_is_not_UTF_8_reaches_the_script_byte_for_byte(string python, string expected)
+    {
+        // "caf\u00e9": one Latin-1 byte 0xE9 on the wire, as an old client sends it.
+        foreach (string prefix in new[] { "cold", mode, mode })
+        {
+            var response = await _server.SendRawAsync($"GET /{prefix}/{python}/raw_path.py HTTP/1.1\r\nHost: t\r\nX-Place: caf\u00e9\r\nConnection: close\r\n\r\n");
+
+            Assert.Contains(expected, response.BodyText, StringComparison.Ordinal);
+        }
     }
 }
 
