@@ -46,7 +46,7 @@ public static class CgiEnvironment
         Add("SERVER_SOFTWARE", settings.ServerSoftware);
         Add("SERVER_PROTOCOL", request.Protocol);
         Add("SERVER_NAME", ServerName(request));
-        Add("SERVER_PORT", request.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("SERVER_PORT", ServerPort(request));
         Add("SERVER_ADDR", PlainAddress(request.LocalAddress));
         Add("REMOTE_ADDR", PlainAddress(request.RemoteAddress));
         // RFC 3875 4.1.9: SHOULD be set; without a name lookup the server MAY substitute REMOTE_ADDR.
@@ -185,18 +185,40 @@ public static class CgiEnvironment
         {
             return PlainAddress(request.LocalAddress);
         }
-        string name;
+        int colon = PortColon(host);
+        return (colon >= 0 ? host[..colon] : host).TrimEnd('.').ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// SERVER_PORT as Apache gives it (UseCanonicalName Off): the port the client named in
+    /// Host, else the scheme's default -- behind a proxy or a port mapping that is the port a
+    /// script must build its own URLs with. The socket's port only when there is no Host.
+    /// </summary>
+    internal static string ServerPort(CgiRequest request)
+    {
+        string? host = request.GetHeader("Host");
+        if (string.IsNullOrEmpty(host))
+        {
+            return request.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        int colon = PortColon(host);
+        if (colon >= 0 && colon + 1 < host.Length)
+        {
+            return host[(colon + 1)..];
+        }
+        return request.Scheme == "https" ? "443" : "80";
+    }
+
+    /// <summary>Where "host:port" has its colon ("[::1]:8080" too), or -1.</summary>
+    private static int PortColon(string host)
+    {
+        int colon = host.LastIndexOf(':');
         if (host.StartsWith('['))
         {
             int close = host.IndexOf(']', StringComparison.Ordinal);
-            name = close > 0 ? host[..(close + 1)] : host;
+            return close > 0 && colon > close ? colon : -1;
         }
-        else
-        {
-            int colon = host.LastIndexOf(':');
-            name = colon >= 0 ? host[..colon] : host;
-        }
-        return name.TrimEnd('.').ToLowerInvariant();
+        return colon;
     }
 
     /// <summary>127.0.0.1, never ::ffff:127.0.0.1.</summary>

@@ -184,6 +184,20 @@ public sealed class CgiEnvironmentTests
         Assert.Equal(expected, env["SERVER_NAME"]);
     }
 
+    [Theory]
+    [InlineData("www.example.com:8080", "http", "8080")]
+    [InlineData("www.example.com", "http", "80")]          // behind a proxy: the port the client used
+    [InlineData("www.example.com", "https", "443")]
+    [InlineData("[::1]:8443", "https", "8443")]
+    [InlineData("[::1]", "http", "80")]
+    [InlineData("", "http", "8080")]                       // no Host (HTTP/1.0): the socket's port
+    public void SERVER_PORT_is_the_port_the_Host_header_names_as_Apache_has_it(string host, string scheme, string expected)
+    {
+        var request = Request() with { Scheme = scheme, Headers = host.Length > 0 ? [new("Host", host)] : [] };
+
+        Assert.Equal(expected, Build(request)["SERVER_PORT"]);
+    }
+
     [Fact]
     public void Every_request_header_becomes_an_HTTP_variable()
     {
