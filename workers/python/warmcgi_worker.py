@@ -681,10 +681,14 @@ class StdStreams(object):
     def text(fd, name, mode, encoding, errors, line_buffering, unbuffered):
         raw = io.FileIO(fd, mode + 'b', closefd=False)
         raw.name = name
+        # Sized as the interpreter sizes its own (st_blksize: 4 KiB for a pipe, not 8): a
+        # script that prints, then runs a child writing to fd 1, interleaves at that mark.
+        size = os.fstat(fd).st_blksize
+        size = size if size > 1 else io.DEFAULT_BUFFER_SIZE
         if mode == 'r':
-            buf = io.BufferedReader(raw)
+            buf = io.BufferedReader(raw, size)
         else:
-            buf = raw if unbuffered else io.BufferedWriter(raw)
+            buf = raw if unbuffered else io.BufferedWriter(raw, size)
         stream = io.TextIOWrapper(buf, encoding, errors, '\n', line_buffering, unbuffered)
         stream.mode = mode
         return stream

@@ -24,6 +24,29 @@ public abstract class StdioTests(WarmFixture fixture, string mode)
         Assert.StartsWith("print 1\nos.system\nos.write\nsubprocess\n", runs[0].Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Output_past_the_buffer_and_a_child_s_line_interleave_where_a_CGI_process_puts_them()
+    {
+        var runs = await _client.AssertMatchesColdAsync("py3/stdio_past_buffer.py", mode);
+
+        // 4 KiB buffers: the child's line comes after the first 8 KiB of rows, not after all.
+        Assert.DoesNotContain("row 119: some cell content here to make a realistic line of a table\nCHILD\n", runs[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_child_reading_stdin_after_the_script_read_a_line_gets_what_a_CGI_process_s_buffer_left()
+    {
+        string body = string.Concat(Enumerable.Range(0, 800).Select(i => $"line {i:D4} of the body, long enough to matter\n"));
+        var cold = await _client.RunAsync("/cold/py3/stdin_past_buffer.py", new StringContent(body));
+        for (int i = 0; i < 3; i++)
+        {
+            var run = await _client.RunAsync($"/{mode}/py3/stdin_past_buffer.py", new StringContent(body));
+
+            ScriptRuns.AssertSameOutput(cold, run, $"{mode} run {i + 1}");
+        }
+        Assert.Contains((body.Length - 4096).ToString(System.Globalization.CultureInfo.InvariantCulture), cold.Text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("py3", "stdout.buffer")]
     [InlineData("py2", "stdout.write")]
