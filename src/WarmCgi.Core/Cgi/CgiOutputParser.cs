@@ -118,6 +118,12 @@ public static class CgiOutputParser
                     error = $"invalid Status header from script: '{Truncate(value)}'";
                     return CgiParseStatus.Invalid;
                 }
+                if (status < 200)
+                {
+                    // An interim response is no answer: sent as one, the client would wait for the final one forever.
+                    error = $"Status {status} from script: a 1xx status cannot be a script's response";
+                    return CgiParseStatus.Invalid;
+                }
                 hasStatus = true;
             }
             else if (name.Equals("Location", StringComparison.OrdinalIgnoreCase))

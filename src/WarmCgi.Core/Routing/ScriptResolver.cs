@@ -176,7 +176,8 @@ public sealed class ScriptResolver
         }
         if (!Spawner.IsExecutable(file))
         {
-            return ResolveResult.Fail(CgiError.Forbidden, "file permissions deny server execution");
+            // Apache 2.4 tries the exec and answers its failure with a 500 (1.3 and 2.0 said 403).
+            return ResolveResult.Fail(CgiError.SpawnFailed, "file permissions deny server execution (no exec bit)");
         }
         return null;
     }

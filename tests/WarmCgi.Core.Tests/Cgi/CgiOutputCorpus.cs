@@ -94,6 +94,8 @@ public static class CgiOutputCorpus
         ["a Status of four digits"] = new("Status: 2000\n\n", "Status"),
         ["a Status below 100"] = new("Status: 099 Low\n\n", "Status"),
         ["a Status above 599"] = new("Status: 600 High\n\n", "Status"),
+        ["an interim Status (the client would wait on for a final one)"] = new("Status: 100 Continue\nContent-Type: text/plain\n\nbody", "1xx"),
+        ["a 102 Processing Status"] = new("Status: 102\n\n", "1xx"),
         ["an empty Status"] = new("Status:\n\n", "Status"),
         ["an nph status line that is not HTTP"] = new("200 OK\nContent-Type: text/plain\n\n", "nph", NonParsed: true),
         ["an nph status line without a code"] = new("HTTP/1.1 OK\n\n", "nph", NonParsed: true),

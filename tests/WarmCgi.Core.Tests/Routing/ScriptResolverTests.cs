@@ -295,19 +295,19 @@ public sealed class ScriptResolverTests : IDisposable
     }
 
     [Fact]
-    public void A_non_executable_file_is_forbidden()
+    public void A_non_executable_file_fails_as_its_exec_would_under_Apache_2_4()
     {
-        Refuses("/cgi-bin/readme.txt", CgiError.Forbidden);
-        Refuses("/cgi-bin/readme.txt/extra", CgiError.Forbidden);
+        Refuses("/cgi-bin/readme.txt", CgiError.SpawnFailed);
+        Refuses("/cgi-bin/readme.txt/extra", CgiError.SpawnFailed);
     }
 
     [Fact]
-    public void A_non_executable_single_script_mapping_is_forbidden()
+    public void A_non_executable_single_script_mapping_fails_as_its_exec_would()
     {
         _tree.File("bin/plain");
         var resolver = new ScriptResolver([File("/plain", "bin/plain")]);
 
-        Assert.Equal(CgiError.Forbidden, resolver.Resolve("/plain").Error);
+        Assert.Equal(CgiError.SpawnFailed, resolver.Resolve("/plain").Error);
     }
 
     [Theory]
