@@ -800,6 +800,16 @@ def set_environ(params):
             data[key] = value
 
 
+def refresh_environ_copies():
+    """What resident modules copied of os.environ when imported, as this request's own import
+    would have copied it: wsgiref's BaseHandler.os_environ, the base environment of every
+    BaseCGIHandler -- else one user's HTTP_COOKIE would reach the next user's WSGI app."""
+    handlers = sys.modules.get('wsgiref.handlers')
+    if handlers is not None:
+        read = getattr(handlers, 'read_environ', None)   # Python 3's; 2.7 copies os.environ
+        handlers.BaseHandler.os_environ = read() if read else dict(os.environ.items())
+
+
 # --- running a script, and what interpreter shutdown does ---------------------------------
 def exit_status(code):
     """The exit status the interpreter gives for SystemExit(code)."""
@@ -986,6 +996,7 @@ class ProcessState(object):
 
     def __init__(self):
         self.main = sys.modules['__main__']
+        self.sys_names = frozenset(sys.__dict__)
         self.per_request = [(a, getattr(sys, a)) for a in self.SET_PER_REQUEST]
         # Attributes a script may rebind, sys's and the PATCHED modules', in one list.
         self.attrs = snapshot_attrs(sys.__dict__, self.SYS_ATTRS)
@@ -1061,6 +1072,10 @@ class ProcessState(object):
         for name, value in self.per_request:   # always set by the worker: no compare
             setattr(sys, name, value)
         restore_attrs(self.attrs)
+        names = sys.__dict__
+        if len(names) != len(self.sys_names):   # sys.tracebacklimit, py2's setdefaultencoding...: not in a fresh sys
+            for name in [n for n in names if n not in self.sys_names]:
+                del names[name]
         for current, saved in ((sys.path, self.path), (sys.meta_path, self.meta_path),
                                (sys.path_hooks, self.path_hooks)):
             if current != saved:
@@ -1075,8 +1090,6 @@ class ProcessState(object):
         for get, put, value in self.getset:
             if get() != value:
                 put(value)
-        if not PY3 and 'setdefaultencoding' in sys.__dict__:   # site.py had deleted it
-            del sys.setdefaultencoding
         if gc.garbage:   # what gc.set_debug(gc.DEBUG_SAVEALL) kept: a fresh process has none
             del gc.garbage[:]
         callbacks = getattr(gc, 'callbacks', None)
@@ -1672,6 +1685,7 @@ class Worker(object):
         fcntl.fcntl(2, fcntl.F_SETFL, self.err_flags)
         self.pump.begin(conn, req.id, out_r)
         set_environ(with_interpreter_additions(params))
+        refresh_environ_copies()
         tz = params.get(b'TZ')
         if tz != self.last_tz:
             self.last_tz = tz

@@ -31,6 +31,22 @@ public abstract class EnvironmentIsolationTests(WarmFixture fixture, string mode
     [Theory]
     [InlineData("py3")]
     [InlineData("py2")]
+    public async Task A_WSGI_app_run_by_wsgiref_s_BaseCGIHandler_never_sees_an_earlier_request_s_cookie(string python)
+    {
+        // wsgiref copies os.environ once, at import: under CGI that is each request's own.
+        var first = await _client.RunAsync($"/{mode}/{python}/wsgi_base_handler.py", cookie: "session=alice");
+        var second = await _client.RunAsync($"/{mode}/{python}/wsgi_base_handler.py");
+        var third = await _client.RunAsync($"/{mode}/{python}/wsgi_base_handler.py", cookie: "session=bob");
+
+        ScriptRuns.AssertWorkers(mode, [first, second, third]);
+        Assert.Equal("cookie=session=alice\n", first.Text);
+        Assert.Equal("cookie=none\n", second.Text);
+        Assert.Equal("cookie=session=bob\n", third.Text);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
     public async Task A_child_process_inherits_exactly_the_request_s_variables(string python)
     {
         await _client.RunAsync($"/{mode}/{python}/environ.py?earlier", cookie: "session=earlier");

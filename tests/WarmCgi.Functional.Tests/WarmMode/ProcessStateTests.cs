@@ -3,7 +3,7 @@ namespace WarmCgi.Functional.WarmMode;
 /// <summary>
 /// state.py reports signal handlers, the recursion limit, umask, the socket default timeout,
 /// logging configuration, the decimal context, sys.path, sys.modules, os.environ,
-/// sys.excepthook, a sys attribute a fresh process lacks, a monkey-patched socket.socket, an
+/// sys.excepthook, sys attributes a fresh process lacks (an app's cache among them), a monkey-patched socket.socket, an
 /// added builtin, the garbage collector's settings and (Python 2) the default encoding, then
 /// changes every one of them; warning_filters.py does the same with the
 /// warnings filters. Run again and again (in warm mode by the same worker, in fork mode in
@@ -27,6 +27,7 @@ public abstract class ProcessStateTests(WarmFixture fixture, string mode)
         Assert.Equal("False", runs[^1]["module added to sys.modules"]);
         Assert.Equal("True", runs[^1]["excepthook is the default"]);
         Assert.Equal("False", runs[^1]["sys.tracebacklimit set"]);
+        Assert.Equal("False", runs[^1]["app cache on sys"]);
         Assert.Equal("False", runs[^1]["socket.socket patched"]);
         Assert.Equal("False", runs[^1]["builtins has _"]);
         Assert.StartsWith("True ", runs[^1]["gc enabled"], StringComparison.Ordinal);

@@ -26,6 +26,7 @@ print("module added to sys.modules=%s" % ("warmcgi_probe" in sys.modules))
 print("WARMCGI_PROBE=%s" % os.environ.get("WARMCGI_PROBE", "unset"))
 print("excepthook is the default=%s" % (sys.excepthook is sys.__excepthook__))
 print("sys.tracebacklimit set=%s" % hasattr(sys, "tracebacklimit"))
+print("app cache on sys=%s" % hasattr(sys, "_app_user_cache"))
 print("socket.socket patched=%s" % getattr(socket.socket, "warmcgi_patched", False))
 print("builtins has _=%s" % hasattr(builtins, "_"))
 print("gc enabled=%s thresholds=%r" % (gc.isenabled(), gc.get_threshold()))
@@ -40,6 +41,7 @@ sys.modules["warmcgi_probe"] = type(sys)("warmcgi_probe")
 os.environ["WARMCGI_PROBE"] = "set by an earlier request"
 sys.excepthook = lambda *args: None
 sys.tracebacklimit = 3
+sys._app_user_cache = os.environ.get("QUERY_STRING")   # a "process-wide" cache
 socket.socket = type("PatchedSocket", (socket.socket,), {"warmcgi_patched": True})
 builtins._ = str
 gc.disable()
