@@ -55,6 +55,11 @@ internal sealed class FastCgiConnection : IAsyncDisposable
 
     private bool _requestCompleted;
 
+    /// <summary>The request in flight sent its empty STDOUT: its response is whole, though the application may work on.</summary>
+    public bool StdoutEnded => Volatile.Read(ref _stdoutEnded);
+
+    private bool _stdoutEnded;
+
     /// <summary>FCGI_GET_VALUES round trip: proves the application is up and speaks FastCGI.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {
@@ -91,6 +96,7 @@ internal sealed class FastCgiConnection : IAsyncDisposable
     {
         var pipe = new Pipe(OutputPipeOptions);
         Volatile.Write(ref _requestCompleted, false);
+        Volatile.Write(ref _stdoutEnded, false);
         var send = SendAsync(parameters, body, hasBody);
         var end = ReceiveAsync(pipe.Writer, stderr, send);
         return new FastCgiExchange(pipe.Reader, end);
@@ -144,7 +150,7 @@ internal sealed class FastCgiConnection : IAsyncDisposable
     private async Task<FastCgiEnd> ReceiveAsync(PipeWriter stdout, ScriptErrorLog stderr, Task send)
     {
         var end = new FastCgiEnd(FastCgiOutcome.ConnectionClosed, -1, "the application closed the connection before END_REQUEST");
-        bool clientGone = false;
+        bool clientGone = false, stdoutEnded = false;
         try
         {
             while (true)
@@ -156,11 +162,19 @@ internal sealed class FastCgiConnection : IAsyncDisposable
                 {
                     switch (record.Type)
                     {
-                        case FastCgiRecordType.Stdout when !record.Content.IsEmpty && !clientGone:
+                        case FastCgiRecordType.Stdout when !record.Content.IsEmpty && !clientGone && !stdoutEnded:
                             foreach (var segment in record.Content)
                             {
                                 stdout.Write(segment.Span);
                             }
+                            break;
+                        case FastCgiRecordType.Stdout when record.Content.IsEmpty && !stdoutEnded:
+                            // The stream's end, which may come long before END_REQUEST: a script
+                            // that closed fd 1 and works on. Its response ends now, as a CGI
+                            // process's does at EOF on its stdout.
+                            stdoutEnded = true;
+                            Volatile.Write(ref _stdoutEnded, true);
+                            stdout.Complete();
                             break;
                         case FastCgiRecordType.Stdout:
                             break;
@@ -191,7 +205,7 @@ internal sealed class FastCgiConnection : IAsyncDisposable
                 {
                     break; // completing stdout below flushes it: its reader sees the end with the last bytes
                 }
-                if (!clientGone)
+                if (!clientGone && !stdoutEnded)
                 {
                     // Backpressure: a slow reader of STDOUT stops us reading the socket.
                     var flush = await stdout.FlushAsync().ConfigureAwait(false);

@@ -52,7 +52,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
             return BackendStart.Fail(acquired.Error, acquired.Reason!);
         }
         var exchange = worker.Connection.Begin(invocation.Environment, invocation.Body, invocation.HasBodyToSend(), invocation.Stderr);
-        return new BackendStart(new WorkerExecution(pool, worker, exchange, _killGrace, _time), CgiError.None, null);
+        return new BackendStart(new WorkerExecution(pool, worker, exchange, mapping.Timeout, _killGrace, _time), CgiError.None, null);
     }
 
     private WorkerPool PoolFor(PoolKey key) =>
@@ -89,16 +89,20 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         private readonly FastCgiExchange _exchange;
         private readonly TimeSpan _killGrace;
         private readonly TimeProvider _time;
+        private readonly long _started;
+        private readonly TimeSpan _timeout;
         private int _aborted;
         private int _released;
 
-        public WorkerExecution(WorkerPool pool, PythonWorker worker, FastCgiExchange exchange, TimeSpan killGrace, TimeProvider time)
+        public WorkerExecution(WorkerPool pool, PythonWorker worker, FastCgiExchange exchange, TimeSpan timeout, TimeSpan killGrace, TimeProvider time)
         {
             _pool = pool;
             _worker = worker;
             _exchange = exchange;
+            _timeout = timeout;
             _killGrace = killGrace;
             _time = time;
+            _started = time.GetTimestamp();
         }
 
         public override PipeReader Output => _exchange.Stdout;
@@ -122,10 +126,37 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         public override async ValueTask DisposeAsync()
         {
             await _exchange.Stdout.CompleteAsync().ConfigureAwait(false);
+            if (_worker.Connection.StdoutEnded && !_worker.Connection.RequestCompleted)
+            {
+                // The script closed fd 1 and works on ("answer now, finish later"): its answer
+                // is whole and gone, as a CGI process's is. It keeps its worker, and its
+                // timeout, in the background.
+                _ = ReleaseWhenEndedAsync();
+                return;
+            }
             // A request still running has nobody reading the rest (the client is gone): a CGI
             // process would get SIGPIPE on its next write; a worker's script would run on,
             // unread, and hold the worker. (Abort leaves a completed request's worker alone.)
             Abort();
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+
+        private async Task ReleaseWhenEndedAsync()
+        {
+            var left = _timeout - _time.GetElapsedTime(_started);
+            try
+            {
+                await _exchange.End.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Abort();
+            }
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+
+        private async Task ReleaseAsync()
+        {
             var end = await _exchange.End.ConfigureAwait(false); // never faults: failures are outcomes
             bool reusable = end.Outcome == FastCgiOutcome.Completed && Volatile.Read(ref _aborted) == 0;
             if (Interlocked.Exchange(ref _released, 1) == 0)

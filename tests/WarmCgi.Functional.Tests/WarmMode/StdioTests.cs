@@ -12,6 +12,7 @@ public abstract class StdioTests(WarmFixture fixture, string mode)
 {
     private readonly HttpClient _client = fixture.Client;
     private readonly TestServer _server = fixture.Server;
+    private readonly ScriptSite _site = fixture.Site;
 
     [Theory]
     [InlineData("py3")]
@@ -125,6 +126,25 @@ public abstract class StdioTests(WarmFixture fixture, string mode)
         await _server.Logs.WaitForAsync(e => e["Script"] == $"/{mode}/{python}/stdout_closed_early.py" && e["Line"] == "stdout_closed_early.py: finished",
             "the script's last stderr line, written after more than a pipe holds");
         Assert.Equal(200, (await _client.RunAsync($"/{mode}/{python}/pid.py")).Status);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_script_that_closes_stdout_and_works_on_has_its_response_end_there_as_a_CGI_process_does(string python)
+    {
+        foreach (string prefix in new[] { "cold", mode, mode })
+        {
+            string name = $"detach-{mode}-{python}-{prefix}-{Guid.NewGuid():N}";
+
+            // The script works on until released: an answer that waited for its end never comes.
+            var run = await _client.RunAsync($"/{prefix}/{python}/detaches.py?{name}");
+
+            Assert.Equal($"accepted {name}\n", run.Text);
+            Assert.False(File.Exists(_site.WorkFile(name + ".done")), "the script had ended before its answer came");
+            await File.WriteAllTextAsync(_site.WorkFile(name + ".release"), "");
+            await Eventually.TrueAsync(() => File.Exists(_site.WorkFile(name + ".done")), "the script's end after its answer", Timeouts.Request);
+        }
     }
 
     [Theory]
