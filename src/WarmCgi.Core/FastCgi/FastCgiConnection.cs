@@ -55,7 +55,7 @@ internal sealed class FastCgiConnection : IAsyncDisposable
 
     private bool _requestCompleted;
 
-    /// <summary>The request in flight sent its empty STDOUT: its response is whole, though the application may work on.</summary>
+    /// <summary>The request in flight ended its STDOUT in a read without END_REQUEST: its response is whole, and the application works on.</summary>
     public bool StdoutEnded => Volatile.Read(ref _stdoutEnded);
 
     private bool _stdoutEnded;
@@ -168,13 +168,8 @@ internal sealed class FastCgiConnection : IAsyncDisposable
                                 stdout.Write(segment.Span);
                             }
                             break;
-                        case FastCgiRecordType.Stdout when record.Content.IsEmpty && !stdoutEnded:
-                            // The stream's end, which may come long before END_REQUEST: a script
-                            // that closed fd 1 and works on. Its response ends now, as a CGI
-                            // process's does at EOF on its stdout.
+                        case FastCgiRecordType.Stdout when record.Content.IsEmpty:
                             stdoutEnded = true;
-                            Volatile.Write(ref _stdoutEnded, true);
-                            stdout.Complete();
                             break;
                         case FastCgiRecordType.Stdout:
                             break;
@@ -204,6 +199,13 @@ internal sealed class FastCgiConnection : IAsyncDisposable
                 if (ended)
                 {
                     break; // completing stdout below flushes it: its reader sees the end with the last bytes
+                }
+                if (stdoutEnded && !StdoutEnded)
+                {
+                    // The stream's end came without END_REQUEST: a script that closed fd 1 and
+                    // works on. Its response ends now, as a CGI process's does at EOF.
+                    Volatile.Write(ref _stdoutEnded, true);
+                    await stdout.CompleteAsync().ConfigureAwait(false);
                 }
                 if (!clientGone && !stdoutEnded)
                 {

@@ -111,10 +111,17 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         {
             // A script that already ended its request (an answer with no header, say: a 502)
             // left its worker ready for the next one: nothing to kill, no interpreter to restart.
-            if (_worker.Connection.RequestCompleted)
+            // One that ended its output and works on has nothing left to stop reading: its
+            // timeout is kept in the background (ReleaseWhenEndedAsync).
+            if (_worker.Connection.RequestCompleted || _worker.Connection.StdoutEnded)
             {
                 return;
             }
+            Kill();
+        }
+
+        private void Kill()
+        {
             if (Volatile.Read(ref _released) == 0 && Interlocked.Exchange(ref _aborted, 1) == 0)
             {
                 // The worker's process group: the script, its children, and the interpreter,
@@ -150,7 +157,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
             }
             catch (TimeoutException)
             {
-                Abort();
+                Kill();
             }
             await ReleaseAsync().ConfigureAwait(false);
         }

@@ -84,6 +84,17 @@ public sealed class WorkerReplacementTests(WarmFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_script_that_prints_nothing_after_a_while_gets_502_and_its_worker_serves_on()
+    {
+        var before = await _client.RunAsync("/warm/py3/pid.py");
+        var silent = await _client.RunAsync("/warm/py3/silent_after_a_while.py");
+        var after = await _client.RunAsync("/warm/py3/pid.py");
+
+        Assert.Equal(502, silent.Status);
+        Assert.Equal(before.Pid, after.Pid);
+    }
+
+    [Fact]
     public async Task A_client_that_leaves_a_streaming_script_gets_its_worker_stopped_and_replaced()
     {
         // As a CGI process gets SIGPIPE once its reader is gone, the worker's script must stop:
