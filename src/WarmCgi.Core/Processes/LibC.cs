@@ -18,6 +18,7 @@ internal static unsafe partial class LibC
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
     public const short POSIX_SPAWN_SETSID = 0x80;
+    public const int SCHED_BATCH = 3;
 
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
@@ -66,6 +67,14 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib)]
     public static partial int posix_spawnattr_setsigmask(void* attr, void* sigset);
+
+    /// <param name="param">A struct sched_param: one int, the priority (0 for SCHED_BATCH).</param>
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int sched_setscheduler(int pid, int policy, int* param);
+
+    /// <summary>glibc 2.34+: the child closes every fd from <paramref name="from"/> up.</summary>
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_addclosefrom_np(void* fileActions, int from);
 
     [LibraryImport(Lib)]
     public static partial int sigfillset(void* set);

@@ -34,6 +34,9 @@ internal static unsafe class Spawner
                 Check(LibC.posix_spawn_file_actions_adddup2(actions, stdoutFd, 1), "adddup2");
                 Check(LibC.posix_spawn_file_actions_adddup2(actions, stderrFd, 2), "adddup2");
                 Check(LibC.posix_spawn_file_actions_addchdir_np(actions, cwd), "addchdir");
+                // Only 0-2, as Apache's children have: a descriptor the server inherited without
+                // close-on-exec (from a shell, a supervisor) must not reach scripts.
+                AddCloseFrom(actions);
 
                 _ = LibC.sigfillset(allSignals);
                 // SIGKILL and SIGSTOP cannot be defaulted; glibc rejects a set that holds them.
@@ -50,6 +53,13 @@ internal static unsafe class Spawner
                 {
                     throw new SpawnException(rc, $"cannot exec {spec.FileName}: {LibC.ErrorText(rc)}");
                 }
+                if (spec.BatchScheduling)
+                {
+                    // Not a spawn attribute: glibc's takes only OTHER, FIFO and RR. The threads
+                    // the child starts later inherit it. Merely slower without, so unchecked.
+                    int priority = 0;
+                    _ = LibC.sched_setscheduler(pid, LibC.SCHED_BATCH, &priority);
+                }
                 return pid;
             }
             finally
@@ -64,6 +74,24 @@ internal static unsafe class Spawner
             {
                 NativeMemory.Free((void*)p);
             }
+        }
+    }
+
+    private static bool s_noCloseFrom;
+
+    private static void AddCloseFrom(byte* actions)
+    {
+        if (s_noCloseFrom)
+        {
+            return;
+        }
+        try
+        {
+            Check(LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3), "addclosefrom");
+        }
+        catch (EntryPointNotFoundException)
+        {
+            s_noCloseFrom = true;   // glibc before 2.34: the server's own fds are close-on-exec anyway
         }
     }
 

@@ -133,7 +133,7 @@ internal sealed partial class PythonWorker : IAsyncDisposable
             {
                 env.Add("WARMCGI_FORK=1");
             }
-            int pid = Spawner.Spawn(new SpawnSpec(spec.Interpreter, argv, env, "/"),
+            int pid = Spawner.Spawn(new SpawnSpec(spec.Interpreter, argv, env, "/") { BatchScheduling = true },
                 (int)listener.Handle, (int)devNull.DangerousGetHandle(), logChild);
             return (pid, log);
         }
