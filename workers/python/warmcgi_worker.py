@@ -481,9 +481,13 @@ class Pump(object):
 def drain(job, err, deadline, batch):
     """Read the job's stdout pipe to EOF (or the deadline), and stderr while stdout waits
     for its writers, sending records as they come -- or with batch, returning them and
-    sending only every 64 KiB. Closes the stdout pipe."""
+    sending only every 64 KiB. Closes the stdout pipe. Streaming (not batch), it also
+    watches the connection: FCGI_ABORT_REQUEST (the client left) closes the pipe at once,
+    so the script's next write fails with EPIPE, as a CGI process's does once its reader
+    is gone -- and the worker serves on."""
     out, reqid, conn = job.out, job.reqid, job.conn
     pending, size, poller = [], 0, None
+    sock = -1 if batch else conn.sock.fileno()
     try:
         while True:
             data = read_ready(out)
@@ -493,12 +497,16 @@ def drain(job, err, deadline, batch):
                     poller = select.poll()
                     poller.register(out, select.POLLIN)
                     poller.register(err, select.POLLIN)
+                    if sock >= 0:
+                        poller.register(sock, select.POLLIN)
                 wait = None if deadline is None else max(0.0, deadline - time.time()) * 1000
                 events = retry(poller.poll, wait)
                 if not events:
                     if deadline is None:
                         continue   # PyPy: a signal ended the poll early, with no event
                     return pending   # the deadline passed
+                if any(fd == sock for fd, _ in events) and aborted(job):
+                    return pending
                 if any(fd == err for fd, _ in events):
                     size += read_stderr(job, err, pending if batch else None)
             else:
@@ -516,6 +524,18 @@ def drain(job, err, deadline, batch):
     finally:
         job.out = -1
         REAL_CLOSE(out)
+
+
+def aborted(job):
+    """What the server sent while the request runs: FCGI_ABORT_REQUEST, or its end."""
+    try:
+        rec = job.conn.read_record()
+    except (socket.error, EnvironmentError):
+        return True
+    if rec is None or rec[:2] == (FCGI_ABORT_REQUEST, job.reqid):
+        return True
+    log('record of type %d ignored while a request runs' % rec[0])
+    return False
 
 
 def read_ready(fd):
@@ -676,6 +696,9 @@ class StdStreams(object):
                 for fd, name, errs, lb in ((1, '<stdout>', errors, False),
                                            (2, '<stderr>', self.err_errors, lines))]
         return (stdin, out[0][0], out[1][0]), (() if empty_body else (stdin,))
+
+    def forget(self):
+        self.cache.clear()
 
     @staticmethod
     def text(fd, name, mode, encoding, errors, line_buffering, unbuffered):
@@ -1795,7 +1818,8 @@ class Worker(object):
             self.shutdown_step(stdlib_exit_hooks, 'atexit')
         if 'logging' in mods:
             self.shutdown_step(self.logging.close_new_handlers, handler_ids)
-        if not flush_std() and status == 0 and PY3:
+        flushed = flush_std()
+        if not flushed and status == 0 and PY3:
             status = 120   # what Python 3 exits with when flushing stdout fails
         # Module teardown. Like the interpreter, put the original std streams back first,
         # so that a script's own replacement (open(1, 'w', encoding=...) owns fd 1) is
@@ -1810,7 +1834,10 @@ class Worker(object):
             gc.collect()
         else:
             gc.collect(1)
-        flush_std()   # what teardown printed (a __del__...)
+        if not (flush_std() and flushed):   # what teardown printed (a __del__...)
+            # A stream whose flush failed (its reader gone: EPIPE) still holds what it could
+            # not write: reused, it would write that into the next request's response.
+            self.std.forget()
         return status
 
     @staticmethod

@@ -97,9 +97,43 @@ internal sealed class FastCgiConnection : IAsyncDisposable
         var pipe = new Pipe(OutputPipeOptions);
         Volatile.Write(ref _requestCompleted, false);
         Volatile.Write(ref _stdoutEnded, false);
-        var send = SendAsync(parameters, body, hasBody);
+        AbortSent = Task.CompletedTask;
+        var send = _send = SendAsync(parameters, body, hasBody);
         var end = ReceiveAsync(pipe.Writer, stderr, send);
         return new FastCgiExchange(pipe.Reader, end);
+    }
+
+    private Task _send = Task.CompletedTask;
+
+    /// <summary>
+    /// FCGI_ABORT_REQUEST for the request in flight (the client left): the application ends
+    /// it and answers END_REQUEST, and the connection serves on. False when it cannot go out:
+    /// the request's own records are still being sent (they must not interleave).
+    /// </summary>
+    public bool TryAbortRequest()
+    {
+        if (!_send.IsCompletedSuccessfully || !IsReusable)
+        {
+            return false;
+        }
+        AbortSent = SendAbortAsync();
+        return true;
+    }
+
+    /// <summary>The abort's send: the connection's next request must wait for it (a writer at a time).</summary>
+    public Task AbortSent { get; private set; } = Task.CompletedTask;
+
+    private async Task SendAbortAsync()
+    {
+        try
+        {
+            FastCgiCodec.WriteStream(_output, FastCgiRecordType.AbortRequest, RequestId, []);
+            await _output.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            IsReusable = false;   // the receive side sees the connection end
+        }
     }
 
     private async Task SendAsync(IReadOnlyList<KeyValuePair<string, string>> parameters, Stream body, bool hasBody)

@@ -187,7 +187,7 @@ public sealed partial class CgiDispatcher
         // Timeout or client gone: kill the script's whole tree. Its output then ends, and
         // whoever is reading it sees why through timedOut / requestAborted.
         var deadlineRegistration = deadline.Token.Register(() => { timedOut = true; execution.Abort(); });
-        var abortRegistration = requestAborted.Register(execution.Abort);
+        var abortRegistration = requestAborted.Register(execution.ClientLeft);
 
         var (status, head, error) = await ReadHeadAsync(execution, target).ConfigureAwait(false);
         if (status == CgiParseStatus.Complete && head!.Kind == CgiResponseKind.LocalRedirect)
@@ -216,7 +216,7 @@ public sealed partial class CgiDispatcher
         await abortRegistration.DisposeAsync().ConfigureAwait(false);
         // From here the front door streams the body; a client that goes away aborts the copy,
         // and disposing the result kills what is left of the script.
-        var bodyAbortRegistration = requestAborted.Register(execution.Abort);
+        var bodyAbortRegistration = requestAborted.Register(execution.ClientLeft);
         if (carriedCookies is { Count: > 0 })
         {
             head = head! with { Headers = [.. carriedCookies, .. head.Headers] };

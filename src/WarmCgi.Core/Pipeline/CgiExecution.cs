@@ -29,6 +29,9 @@ internal abstract class CgiExecution : IAsyncDisposable
     /// <summary>Stops the script and its whole process tree (timeout, client gone, bad output).</summary>
     public abstract void Abort();
 
+    /// <summary>The client went away: nobody reads the rest. A process is stopped; a backend that can tell its script to stop may do so instead.</summary>
+    public virtual void ClientLeft() => Abort();
+
     public abstract ValueTask DisposeAsync();
 }
 

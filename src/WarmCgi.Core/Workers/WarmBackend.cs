@@ -93,6 +93,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         private readonly TimeSpan _timeout;
         private int _aborted;
         private int _released;
+        private int _clientLeft;
 
         public WorkerExecution(WorkerPool pool, PythonWorker worker, FastCgiExchange exchange, TimeSpan timeout, TimeSpan killGrace, TimeProvider time)
         {
@@ -120,6 +121,41 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
             Kill();
         }
 
+        /// <summary>
+        /// As a CGI process's next write fails once its reader is gone, the worker closes the
+        /// script's stdout when told FCGI_ABORT_REQUEST: the script ends (or handles its
+        /// BrokenPipeError) and the worker serves on. One that stays silent is stopped after
+        /// <see cref="AbortGrace"/>, as before: run on, unread, it would hold the worker.
+        /// </summary>
+        public override void ClientLeft()
+        {
+            if (_worker.Connection.RequestCompleted || _worker.Connection.StdoutEnded
+                || Interlocked.Exchange(ref _clientLeft, 1) != 0)
+            {
+                return;
+            }
+            if (!_worker.Connection.TryAbortRequest())
+            {
+                Kill();
+                return;
+            }
+            _ = StopUnlessEndedAsync();
+        }
+
+        private async Task StopUnlessEndedAsync()
+        {
+            try
+            {
+                await _exchange.End.WaitAsync(AbortGrace, _time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Kill();   // no-op once the worker is back in the pool
+            }
+        }
+
+        private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(2);
+
         private void Kill()
         {
             if (Volatile.Read(ref _released) == 0 && Interlocked.Exchange(ref _aborted, 1) == 0)
@@ -133,24 +169,30 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         public override async ValueTask DisposeAsync()
         {
             await _exchange.Stdout.CompleteAsync().ConfigureAwait(false);
-            if (_worker.Connection.StdoutEnded && !_worker.Connection.RequestCompleted)
+            if (_worker.Connection.RequestCompleted)
             {
-                // The script closed fd 1 and works on ("answer now, finish later"): its answer
-                // is whole and gone, as a CGI process's is. It keeps its worker, and its
-                // timeout, in the background.
-                _ = ReleaseWhenEndedAsync();
+                await ReleaseAsync().ConfigureAwait(false);
                 return;
             }
-            // A request still running has nobody reading the rest (the client is gone): a CGI
-            // process would get SIGPIPE on its next write; a worker's script would run on,
-            // unread, and hold the worker. (Abort leaves a completed request's worker alone.)
-            Abort();
-            await ReleaseAsync().ConfigureAwait(false);
+            var left = _timeout - _time.GetElapsedTime(_started);
+            if (!_worker.Connection.StdoutEnded)
+            {
+                // Still writing, and nobody reads the rest (the client is gone): told so, the
+                // script ends soon, or is stopped.
+                ClientLeft();
+            }
+            if (Volatile.Read(ref _clientLeft) == 1)
+            {
+                left = left < AbortGrace ? left : AbortGrace;
+            }
+            // Else it closed fd 1 and works on ("answer now, finish later"): its answer is
+            // whole and gone, as a CGI process's is; it keeps its worker until its timeout.
+            // Either way the request ends now and the worker comes back in the background.
+            _ = ReleaseWhenEndedAsync(left);
         }
 
-        private async Task ReleaseWhenEndedAsync()
+        private async Task ReleaseWhenEndedAsync(TimeSpan left)
         {
-            var left = _timeout - _time.GetElapsedTime(_started);
             try
             {
                 await _exchange.End.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time).ConfigureAwait(false);
@@ -165,6 +207,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         private async Task ReleaseAsync()
         {
             var end = await _exchange.End.ConfigureAwait(false); // never faults: failures are outcomes
+            await _worker.Connection.AbortSent.ConfigureAwait(false); // never faults either
             bool reusable = end.Outcome == FastCgiOutcome.Completed && Volatile.Read(ref _aborted) == 0;
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {

@@ -94,17 +94,20 @@ public sealed class WorkerReplacementTests(WarmFixture fixture) : IClassFixture<
         Assert.Equal(before.Pid, after.Pid);
     }
 
-    [Fact]
-    public async Task A_client_that_leaves_a_streaming_script_gets_its_worker_stopped_and_replaced()
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_client_that_leaves_a_streaming_script_breaks_its_pipe_and_the_worker_serves_on(string python)
     {
-        // As a CGI process gets SIGPIPE once its reader is gone, the worker's script must stop:
-        // run on, unread, it would hold the worker until the pool has none left.
+        // As a CGI process's next write fails once its reader is gone, the script's does: it
+        // stops (here, it catches the error and notes it), and its worker is not restarted.
+        string name = $"gone-{python}-{Guid.NewGuid():N}";
         int pid;
         using (var client = new System.Net.Sockets.TcpClient())
         {
             await client.ConnectAsync("127.0.0.1", fixture.Server.Port).Within();
             var stream = client.GetStream();
-            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes("GET /warm/py3/ticker.py HTTP/1.1\r\nHost: t\r\n\r\n")).AsTask().Within();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /warm/{python}/ticker_until_gone.py?{name} HTTP/1.1\r\nHost: t\r\n\r\n")).AsTask().Within();
             var head = new byte[4096];
             int n = await stream.ReadAsync(head).AsTask().Within();
             var match = System.Text.RegularExpressions.Regex.Match(System.Text.Encoding.ASCII.GetString(head, 0, n), "X-Worker-Pid: (\\d+)");
@@ -113,8 +116,31 @@ public sealed class WorkerReplacementTests(WarmFixture fixture) : IClassFixture<
             client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send); // a FIN, then a reset: the client is gone
         }
 
-        await ProcessState.AllGoneAsync([pid], Timeouts.ProcessGone);
-        var next = await _client.RunAsync("/warm/py3/pid.py");
+        await Eventually.TrueAsync(() => File.Exists(fixture.Site.WorkFile(name + ".gone")), "the script's broken pipe", Timeouts.Request);
+        var next = await _client.RunAsync($"/warm/{python}/pid.py");
         Assert.Equal(200, next.Status);
+        Assert.Equal(pid, next.Pid);
+    }
+
+    [Fact]
+    public async Task A_client_that_leaves_a_script_that_writes_no_more_gets_its_worker_stopped_and_replaced()
+    {
+        // Unread and silent (stream.py waits for a release that never comes), it would hold
+        // the pool's one worker until its timeout: it is stopped after a short grace.
+        var before = await _client.RunAsync("/warm/py3/pid.py");
+        using (var client = new System.Net.Sockets.TcpClient())
+        {
+            await client.ConnectAsync("127.0.0.1", fixture.Server.Port).Within();
+            var stream = client.GetStream();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /warm/py3/stream.py?never-{Guid.NewGuid():N} HTTP/1.1\r\nHost: t\r\n\r\n")).AsTask().Within();
+            var head = new byte[4096];
+            Assert.True(await stream.ReadAsync(head).AsTask().Within() > 0);
+            client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        }
+
+        var after = await _client.RunAsync("/warm/py3/pid.py");
+
+        Assert.Equal(200, after.Status);
+        Assert.NotEqual(before.Pid, after.Pid);
     }
 }
