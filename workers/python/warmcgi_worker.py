@@ -718,8 +718,10 @@ class StdStreams(object):
 
     @staticmethod
     def intact(stream, settings):
+        """Open, as configured, and with nothing of a script's on it (sys.stdout.write = tee:
+        the tee would outlive its script, and fail in every later request)."""
         try:
-            return not stream.closed and settings == (
+            return not stream.closed and len(vars(stream)) == 1 and settings == (
                 stream.encoding, stream.errors, stream.line_buffering, stream.write_through)
         except Exception:   # detached
             return False

@@ -71,6 +71,16 @@ public abstract class StdioTests(WarmFixture fixture, string mode)
         }
     }
 
+    [Fact]
+    public async Task A_script_that_rebinds_sys_stdout_write_leaves_the_next_request_a_plain_stdout()
+    {
+        var tee = await _client.AssertMatchesColdAsync("py3/stdout_tee.py", mode, 2);
+        var next = await _client.AssertMatchesColdAsync("py3/stdio.py", mode, 1);
+
+        Assert.Equal("teed 5 writes\n", tee[^1].Text);
+        Assert.Equal(200, next[0].Status);
+    }
+
     [Theory]
     [InlineData("py3")]
     [InlineData("py2")]
