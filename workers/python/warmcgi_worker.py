@@ -1104,7 +1104,7 @@ class ProcessState(object):
         for current, saved in ((sys.path, self.path), (sys.meta_path, self.meta_path),
                                (sys.path_hooks, self.path_hooks)):
             if current != saved:
-                current[:] = saved
+                list.__setitem__(current, slice(None), saved)   # not an insertion to watch
         # Finders a request's imports cached: keyed by path as written, so a relative
         # 'lib' (or a folder missing then, cached as nothing there) would serve the next
         # script from another folder.
@@ -1167,6 +1167,30 @@ class RandomGuard(object):
         self.seeded = True
 
 
+class WatchedPath(list):
+    """sys.path, telling the worker of an entry a script puts ahead of the stdlib and
+    site-packages (sys.path.insert(0, 'vendor'), as apps vendor six or simplejson): a fresh
+    process's `import six` would find that folder's copy, not the one a resident worker
+    already has loaded."""
+    __slots__ = ()
+    on_insert = staticmethod(lambda index, entry: None)
+
+    def insert(self, index, entry):
+        list.insert(self, index, entry)
+        self.on_insert(index, entry)
+
+    def __setitem__(self, key, value):
+        if isinstance(key, slice):
+            value = list(value)
+            list.__setitem__(self, key, value)
+            start = key.indices(len(self))[0]
+            for i, entry in enumerate(value):
+                self.on_insert(start + i, entry)
+        else:
+            list.__setitem__(self, key, value)
+            self.on_insert(key, value)
+
+
 class ModuleGuard(object):
     """sys.modules across requests: what a request imported from outside the stdlib and
     site-packages -- the application's own modules, typically beside the script -- is
@@ -1211,6 +1235,20 @@ class ModuleGuard(object):
             if name in mods and self.is_resident(name, mods[name]):
                 for key in [k for k in mods if k == name or k.startswith(name + '.')]:
                     self.aside[key] = mods.pop(key)
+
+    def path_inserted(self, index, entry):
+        """An entry inserted into sys.path: if it comes before the stdlib and site-packages
+        folders, the loaded modules it holds a file of step aside, as for the script's folder."""
+        path = sys.path
+        if not isinstance(entry, str) or not entry:
+            return
+        if index < 0:
+            index += len(path)
+        for i, p in enumerate(path):
+            if isinstance(p, str) and os.path.join(p, '').startswith(self.prefixes):
+                if index < i:
+                    self.step_aside(entry)
+                return
 
     def module_names(self, folder):
         """The importable names a folder holds (x.py, x/__init__.py) that no start-up
@@ -1462,8 +1500,10 @@ class Worker(object):
         os.execve = lambda path, args, env: self.script_exec(REAL_EXECVE, path, args, env)
         self.std = StdStreams()
         self.random, self.logging = RandomGuard(), LoggingGuard()
+        sys.path = WatchedPath(sys.path)   # before ProcessState: the one put back each time
         self.state = ProcessState()
         self.modules = ModuleGuard(os.environ.get('WARMCGI_KEEP_APP_MODULES') == '1')
+        WatchedPath.on_insert = staticmethod(self.modules.path_inserted)
         if PY3:
             os.register_at_fork(after_in_child=self.after_fork_child,
                                 after_in_parent=self.after_fork_parent)
@@ -1790,7 +1830,7 @@ class Worker(object):
             except OSError:
                 pass
             if error is None:
-                sys.path[:] = [entry[2]] + self.state.path_rest
+                list.__setitem__(sys.path, slice(None), [entry[2]] + self.state.path_rest)
                 status = run_main(entry[1], main_mod.__dict__)
             elif issubclass(error[0], EnvironmentError):
                 write_stderr("%s: can't open file %s: [Errno %s] %s\n" % (

@@ -101,6 +101,22 @@ public abstract class AppModuleTests(WarmFixture fixture, string mode)
         Assert.Equal("True", again["isleap"]);
         ScriptRuns.AssertWorkers(mode, [first, shadowed, again, email]);
     }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_vendored_module_put_first_on_sys_path_is_the_one_imported_though_the_worker_has_its_namesake_loaded(string python)
+    {
+        // As apps vendor six or simplejson: sys.path.insert(0, "vendor"), then the import.
+        var stdlib = await _client.RunAsync($"/{mode}/{python}/vendoring.py?stdlib");
+        var vendored = await _client.AssertMatchesColdAsync($"{python}/vendoring.py", mode, 2);
+        var after = await _client.RunAsync($"/{mode}/{python}/vendoring.py?stdlib");
+
+        Assert.Equal("stdlib", stdlib["colorsys"]);
+        Assert.Equal("vendored", vendored[^1]["colorsys"]);
+        Assert.Equal("stdlib", after["colorsys"]);
+        ScriptRuns.AssertWorkers(mode, [stdlib, .. vendored, after]);
+    }
 }
 
 /// <summary>A resident worker imports the app's modules afresh for every request it runs.</summary>
