@@ -756,7 +756,8 @@ def isindex_args(query):
     """RFC 3875 4.4: a query without an unencoded '=' gives the script command-line words."""
     if not query or b'=' in query:
         return []
-    return [fsdecode(unquote_bytes(word)) for word in query.split(b'+')]
+    # A C string ends at its first NUL: so does each argv word of a CGI process (%00).
+    return [fsdecode(unquote_bytes(word).partition(b'\0')[0]) for word in query.split(b'+')]
 
 
 def coerced_locale():

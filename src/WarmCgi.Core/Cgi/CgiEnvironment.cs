@@ -235,7 +235,10 @@ public static class CgiEnvironment
         var words = new List<string>();
         foreach (var word in query.Split('+'))
         {
-            words.Add(Uri.UnescapeDataString(word));
+            // Bytes, as Apache unescapes them (%E9 is 0xE9); a C string ends at its NUL.
+            string text = Routing.UrlPath.Unescape(word);
+            int nul = text.IndexOf('\0', StringComparison.Ordinal);
+            words.Add(nul < 0 ? text : text[..nul]);
         }
         return words;
     }

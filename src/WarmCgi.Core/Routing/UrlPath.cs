@@ -16,15 +16,25 @@ public static class UrlPath
     /// encoded slash stays encoded (the resolver refuses it, as Apache does by default); a '%'
     /// not followed by two hex digits stays as it is.
     /// </summary>
-    public static string Decode(string rawPath)
+    public static string Decode(string rawPath) => RemoveDotSegments(Unescape(rawPath, keepSlash: true));
+
+    /// <summary>
+    /// Every %XX to its byte (as a <see cref="CgiText"/> string: "%E9" is the byte 0xE9, not
+    /// "%E9" left as it was); with <paramref name="keepSlash"/>, %2F stays encoded.
+    /// </summary>
+    public static string Unescape(string text, bool keepSlash = false)
     {
-        var bytes = new byte[System.Text.Encoding.UTF8.GetByteCount(rawPath)];
-        System.Text.Encoding.UTF8.GetBytes(rawPath, bytes);
+        if (!text.Contains('%'))
+        {
+            return text;
+        }
+        var bytes = new byte[System.Text.Encoding.UTF8.GetByteCount(text)];
+        System.Text.Encoding.UTF8.GetBytes(text, bytes);
         int n = 0;
         for (int i = 0; i < bytes.Length; i++)
         {
             if (bytes[i] == '%' && i + 2 < bytes.Length && Hex(bytes[i + 1]) is >= 0 and var high
-                && Hex(bytes[i + 2]) is >= 0 and var low && (high << 4 | low) != '/')
+                && Hex(bytes[i + 2]) is >= 0 and var low && !(keepSlash && (high << 4 | low) == '/'))
             {
                 bytes[n++] = (byte)(high << 4 | low);
                 i += 2;
@@ -34,7 +44,7 @@ public static class UrlPath
                 bytes[n++] = bytes[i];
             }
         }
-        return RemoveDotSegments(CgiText.FromBytes(bytes.AsSpan(0, n)));
+        return CgiText.FromBytes(bytes.AsSpan(0, n));
     }
 
     private static int Hex(byte c) => c switch

@@ -341,4 +341,12 @@ public sealed class CgiEnvironmentTests
     {
         Assert.Equal(expected, CgiEnvironment.IsIndexWords(query));
     }
+
+    [Fact]
+    public void An_ISINDEX_word_s_escapes_become_its_bytes_and_a_NUL_ends_it_as_it_ends_a_C_string()
+    {
+        var words = CgiEnvironment.IsIndexWords("caf%E9+%25E9+ab%00cd");
+
+        Assert.Equal(["caf\uDCE9", "%E9", "ab"], words);   // 0xE9 as CgiText carries a byte
+    }
 }

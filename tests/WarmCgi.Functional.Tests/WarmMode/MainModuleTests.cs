@@ -53,6 +53,16 @@ public abstract class MainModuleTests(WarmFixture fixture, string mode)
     {
         await _client.AssertMatchesColdAsync($"{python}/main.py{Query}", mode);
     }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task ISINDEX_words_with_a_Latin_1_escape_or_a_NUL_are_what_a_CGI_process_gets(string python)
+    {
+        var runs = await _client.AssertMatchesColdAsync($"{python}/main.py?caf%E9+ab%00cd", mode, 2);
+
+        Assert.EndsWith("main.py', 'caf\\xe9', 'ab']", runs[0]["argv"].Replace("\\udce9", "\\xe9", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
 }
 
 /// <summary>A resident worker runs each request's script as a fresh __main__, none of the last one's globals left.</summary>
