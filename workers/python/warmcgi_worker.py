@@ -645,6 +645,18 @@ class Request(object):
 PY2_STDIO = (sys.stdin, sys.stdout, sys.stderr)
 
 
+def py2_encoded(stream, like):
+    """A new Python 2 file with the encoding the interpreter gave its own std stream (from
+    PYTHONIOENCODING: a mapping's SetEnv starts its pool with it), as a CGI process's
+    sys.stdin/stdout have -- os.fdopen gives none, and print u'caf\xe9' would then fail."""
+    if like.encoding is not None:
+        import ctypes
+        set_encoding = ctypes.pythonapi.PyFile_SetEncodingAndErrors
+        set_encoding.argtypes = [ctypes.py_object, ctypes.c_char_p, ctypes.c_char_p]
+        set_encoding(stream, like.encoding, getattr(like, 'errors', None))
+    return stream
+
+
 class StdStreams(object):
     """The script's sys.stdin/stdout/stderr over fds 0-2, buffered as Python buffers them
     for pipes, with the encoding and errors the interpreter chose for itself at start.
@@ -663,12 +675,12 @@ class StdStreams(object):
     def open(self, unbuffered, io_encoding, empty_body):
         """-> ((stdin, stdout, stderr), the ones to close at the end of the request)"""
         if not PY3:
-            stdin = os.fdopen(0, 'r', 0 if unbuffered else -1)
+            stdin = py2_encoded(os.fdopen(0, 'r', 0 if unbuffered else -1), PY2_STDIO[0])
             stdout, stderr = PY2_STDIO[1], PY2_STDIO[2]
             if unbuffered or stdout.closed:   # closed by an earlier script: a new one
-                stdout = os.fdopen(cloexec(os.dup(1)), 'w', 0 if unbuffered else -1)
+                stdout = py2_encoded(os.fdopen(cloexec(os.dup(1)), 'w', 0 if unbuffered else -1), PY2_STDIO[1])
             if stderr.closed:
-                stderr = os.fdopen(cloexec(os.dup(2)), 'w', 0)
+                stderr = py2_encoded(os.fdopen(cloexec(os.dup(2)), 'w', 0), PY2_STDIO[2])
             stdout.softspace = 0
             streams = (stdin, stdout, stderr)
             return streams, [s for s in streams if s not in PY2_STDIO]

@@ -71,6 +71,18 @@ public abstract class StdioTests(WarmFixture fixture, string mode)
         }
     }
 
+    [Theory]
+    [InlineData("io_encoding.py")]
+    [InlineData("io_encoding_unbuffered.py")]
+    public async Task Python_2_std_streams_have_the_PYTHONIOENCODING_the_operator_set_with_u_too(string script)
+    {
+        var cold = await _client.RunAsync($"/cold-ioenc/py2/{script}");
+        var runs = await _client.RunTimesAsync(2, $"/{mode}-ioenc/py2/{script}");
+
+        Assert.Equal("utf-8 utf-8 utf-8", cold["encodings"]);
+        Assert.All(runs, run => ScriptRuns.AssertSameOutput(cold, run, $"{mode} run of {script}"));
+    }
+
     [Fact]
     public async Task A_script_that_rebinds_sys_stdout_write_leaves_the_next_request_a_plain_stdout()
     {

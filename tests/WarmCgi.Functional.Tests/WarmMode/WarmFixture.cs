@@ -23,6 +23,14 @@ public class WarmFixture : SiteFixture
         settings["Mappings:1003:Path"] = Site["warm"];
         settings["Mappings:1003:Mode"] = "warm";
         settings["Mappings:1003:SetEnv:PYTHONPATH"] = Path.Combine(Site["warm"], "pythonpath_lib");
+        // PYTHONIOENCODING set by the operator, warm and fork beside cold: the interpreter's own setting.
+        foreach (var (key, prefix, mode) in new[] { ("1006", "/warm-ioenc", "warm"), ("1007", "/fork-ioenc", "fork"), ("1008", "/cold-ioenc", "cold") })
+        {
+            settings[$"Mappings:{key}:Prefix"] = prefix;
+            settings[$"Mappings:{key}:Path"] = Site["warm"];
+            settings[$"Mappings:{key}:Mode"] = mode;
+            settings[$"Mappings:{key}:SetEnv:PYTHONIOENCODING"] = "utf-8";
+        }
         settings["Warm:MaxWorkers"] = "1";
         return settings;
     }
