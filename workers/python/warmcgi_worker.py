@@ -1035,6 +1035,7 @@ class ProcessState(object):
     def __init__(self):
         self.main = sys.modules['__main__']
         self.sys_names = frozenset(sys.__dict__)
+        self.startup_zips = frozenset(getattr(sys.modules.get('zipimport'), '_zip_directory_cache', ()))
         self.per_request = [(a, getattr(sys, a)) for a in self.SET_PER_REQUEST]
         # Attributes a script may rebind, sys's and the PATCHED modules', in one list.
         self.attrs = snapshot_attrs(sys.__dict__, self.SYS_ATTRS)
@@ -1154,6 +1155,10 @@ class ProcessState(object):
         tempfile = sys.modules.get('tempfile')
         if tempfile is not None and tempfile.tempdir is not None:
             tempfile.tempdir = None   # gettempdir() caches: the next request's TMPDIR may differ
+        zip_indexes = getattr(sys.modules.get('zipimport'), '_zip_directory_cache', None)
+        if zip_indexes:   # an app's lib.zip, rebuilt since, must not be read with its old index
+            for archive in [a for a in zip_indexes if a not in self.startup_zips]:
+                del zip_indexes[archive]
 
 
 class RandomGuard(object):

@@ -102,6 +102,27 @@ public abstract class AppModuleTests(WarmFixture fixture, string mode)
         ScriptRuns.AssertWorkers(mode, [first, shadowed, again, email]);
     }
 
+    [Fact]
+    public async Task A_library_zip_rebuilt_between_requests_is_read_as_it_is_now()
+    {
+        string folder = _site.WorkFile("zip_lib");
+        Directory.CreateDirectory(folder);
+        var versions = new List<string>();
+        foreach (string version in new[] { "1", "two, a longer one", "3" })
+        {
+            string zip = Path.Combine(folder, "lib.zip");
+            File.Delete(zip);
+            using (var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Create))
+            {
+                using var writer = new StreamWriter(archive.CreateEntry("zmod.py").Open());
+                writer.Write($"VERSION = {version.Length}\nNAME = '{version}'\n");
+            }
+            versions.Add((await _client.RunAsync($"/{mode}/py3/zip_lib.py"))["version"]);
+        }
+
+        Assert.Equal(["1", "17", "1"], versions);
+    }
+
     [Theory]
     [InlineData("py3")]
     [InlineData("py2")]
