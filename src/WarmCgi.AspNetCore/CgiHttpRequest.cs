@@ -23,9 +23,16 @@ internal static class CgiHttpRequest
         }
         string rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
         string query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
+        // A target sent with raw bytes reached Kestrel %-encoded: the script gets it as sent.
+        string? sent = FirstHeadRewriter.TakeRawTarget(context);
+        if (sent is not null)
+        {
+            int q = sent.IndexOf('?', StringComparison.Ordinal);
+            query = q < 0 ? "" : sent[(q + 1)..];
+        }
         var user = context.User?.Identity;
         // An HTTP/1.0 POST that came without a length got "Content-Length: 0" only to pass Kestrel.
-        long? length = HttpProtocol.IsHttp10(request.Protocol) && Http10LengthlessRequestReader.TakeAddedLength(context)
+        long? length = HttpProtocol.IsHttp10(request.Protocol) && FirstHeadRewriter.TakeAddedLength(context)
             ? null
             : request.ContentLength;
         return new CgiRequest
@@ -35,7 +42,7 @@ internal static class CgiHttpRequest
             Protocol = request.Protocol,
             Path = PathOf(request, rawTarget),
             QueryString = query,
-            RawTarget = rawTarget,
+            RawTarget = sent ?? rawTarget,
             Headers = headers,
             RemoteAddress = connection.RemoteIpAddress ?? IPAddress.Loopback,
             RemotePort = connection.RemotePort,

@@ -103,7 +103,7 @@ internal static class Server
             // A client that half-closes after its request still gets the answer, as from Apache;
             // an HTTP/1.0 POST without Content-Length runs its script with no body, as there.
             static void HalfClose(ListenOptions listen) =>
-                listen.Use(Http10LengthlessRequestReader.Middleware).Use(HalfCloseTolerantConnection.Middleware);
+                listen.Use(FirstHeadRewriter.Middleware).Use(HalfCloseTolerantConnection.Middleware);
             foreach (var listen in options.Listen)
             {
                 _ = ListenAddress.TryParse(listen, out var address); // validated already

@@ -205,6 +205,20 @@ public sealed class EnvironmentTests(SiteFixture fixture) : IClassFixture<SiteFi
     }
 
     [Fact]
+    public async Task A_target_with_raw_UTF_8_bytes_is_served_with_them_in_REQUEST_URI_and_QUERY_STRING_as_Apache_does()
+    {
+        // curl 'http://host/cgi-bin/env.py/café?name=café' sends the UTF-8 unencoded (each
+        // byte a Latin-1 char of the raw request here).
+        var response = await _server.SendRawAsync("GET /cgi-bin/env.py/caf\u00c3\u00a9?name=caf\u00c3\u00a9 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+        var view = ScriptView.Parse(System.Text.Encoding.UTF8.GetString(response.Body));
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("/caf\u00e9", view["PATH_INFO"]);
+        Assert.Equal("name=caf\u00e9", view["QUERY_STRING"]);
+        Assert.Equal("/cgi-bin/env.py/caf\u00e9?name=caf\u00e9", view["REQUEST_URI"]);
+    }
+
+    [Fact]
     public async Task A_UTF_8_header_value_reaches_the_script_as_the_client_sent_its_bytes()
     {
         // "caf\u00e9" as UTF-8 on the wire: each byte a Latin-1 char of the raw request.

@@ -8,17 +8,25 @@ using Microsoft.AspNetCore.Http;
 namespace WarmCgi.AspNetCore;
 
 /// <summary>
-/// An HTTP/1.0 POST or PUT without Content-Length has no body (RFC 1945 7.2: HTTP/1.0 knows
-/// a request body only by its length): Apache runs the script with none and CONTENT_LENGTH
-/// unset, Kestrel refuses the request with a 400. This reader gives such a head, the first on
-/// its connection, a <c>Content-Length: 0</c> before Kestrel parses it, and notes in the
-/// connection's items that the length was not the client's (<see cref="TakeAddedLength"/>),
-/// so the script still sees none. The head must have come whole in the connection's first
-/// read, as a head almost always does; everything else passes through untouched.
+/// The first request head of a connection, rewritten before Kestrel parses it where Kestrel
+/// refuses what Apache serves (the head must have come whole in the connection's first read,
+/// as a head almost always does; everything else passes through untouched):
+/// <list type="bullet">
+/// <item>An HTTP/1.0 POST or PUT without Content-Length has no body (RFC 1945 7.2: HTTP/1.0
+/// knows a request body only by its length): Apache runs the script with none and
+/// CONTENT_LENGTH unset, Kestrel answers 400. Such a head gets a <c>Content-Length: 0</c>,
+/// noted in the connection's items (<see cref="TakeAddedLength"/>) so the script still sees
+/// none.</item>
+/// <item>A request target with raw bytes above 0x7F (<c>curl 'http://h/x.py?name=café'</c>
+/// sends UTF-8 unencoded): Apache takes it, Kestrel answers 400. Those bytes are %-encoded,
+/// and the target as sent is noted (<see cref="TakeRawTarget"/>) for REQUEST_URI and
+/// QUERY_STRING, which Apache passes as the client sent them.</item>
+/// </list>
 /// </summary>
-internal sealed class Http10LengthlessRequestReader : PipeReader
+internal sealed class FirstHeadRewriter : PipeReader
 {
     private const string AddedLengthItem = "WarmCgi.Http10LengthAdded";
+    private const string RawTargetItem = "WarmCgi.RawTarget";
     private const int LongestHead = 16 * 1024;
     private static readonly byte[] AddedHeader = "Content-Length: 0\r\n"u8.ToArray();
 
@@ -29,7 +37,7 @@ internal sealed class Http10LengthlessRequestReader : PipeReader
     private bool _replayWantsMore;
     private bool _cancelPending; // a CancelPendingRead while the replay is served: the replay's to report
 
-    private Http10LengthlessRequestReader(PipeReader inner, IDictionary<object, object?> items)
+    private FirstHeadRewriter(PipeReader inner, IDictionary<object, object?> items)
     {
         _inner = inner;
         _items = items;
@@ -40,7 +48,7 @@ internal sealed class Http10LengthlessRequestReader : PipeReader
         next => context =>
         {
             var transport = context.Transport;
-            context.Transport = new DuplexPipe(new Http10LengthlessRequestReader(transport.Input, context.Items), transport.Output);
+            context.Transport = new DuplexPipe(new FirstHeadRewriter(transport.Input, context.Items), transport.Output);
             return next(context);
         };
 
@@ -52,6 +60,16 @@ internal sealed class Http10LengthlessRequestReader : PipeReader
     {
         var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
         return items is not null && items.Remove(AddedLengthItem);
+    }
+
+    /// <summary>
+    /// Once, for the request whose target this reader %-encoded: the target as the client
+    /// sent it (its bytes as <see cref="Cgi.CgiText"/> carries them); else null.
+    /// </summary>
+    public static string? TakeRawTarget(HttpContext context)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        return items is not null && items.Remove(RawTargetItem, out var target) ? target as string : null;
     }
 
     public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
@@ -138,21 +156,76 @@ internal sealed class Http10LengthlessRequestReader : PipeReader
         }
         _firstRead = false;
         var buffer = result.Buffer;
-        if (buffer.Length > LongestHead || !StartsWithBodyMethod(buffer) || !FirstLineIsHttp10(buffer))
+        if (buffer.Length > LongestHead)
         {
             return result;
+        }
+        bool lengthless = StartsWithBodyMethod(buffer) && FirstLineIsHttp10(buffer);
+        bool rawBytes = RequestLineHasRawBytes(buffer);
+        if (!lengthless && !rawBytes)
+        {
+            return result;   // the usual case: no copy
         }
         byte[] bytes = buffer.ToArray();
-        int insertAt = WhereLengthIsMissing(bytes);
-        if (insertAt < 0)
+        int insertAt = lengthless ? WhereLengthIsMissing(bytes) : -1;
+        if (insertAt >= 0)
+        {
+            bytes = [.. bytes.AsSpan(0, insertAt), .. AddedHeader, .. bytes.AsSpan(insertAt)];
+            _items[AddedLengthItem] = true;
+        }
+        if (rawBytes && EncodeTarget(bytes) is var (encoded, target))
+        {
+            bytes = encoded;
+            _items[RawTargetItem] = target;
+        }
+        else if (insertAt < 0)
         {
             return result;
         }
-        byte[] rewritten = [.. bytes.AsSpan(0, insertAt), .. AddedHeader, .. bytes.AsSpan(insertAt)];
         _inner.AdvanceTo(buffer.End);
-        _items[AddedLengthItem] = true;
-        _replay = new ReadOnlySequence<byte>(rewritten);
+        _replay = new ReadOnlySequence<byte>(bytes);
         return new ReadResult(_replay.Value, result.IsCanceled, isCompleted: false);
+    }
+
+    private static bool RequestLineHasRawBytes(ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        return reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n')
+            && (line.IsSingleSegment ? line.FirstSpan : line.ToArray()).IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0;
+    }
+
+    /// <summary>
+    /// "GET /x.py?name=caf\xC3\xA9 HTTP/1.1" -> the head with "caf%C3%A9", and the target as
+    /// sent; null when the request line is not METHOD SP TARGET SP VERSION.
+    /// </summary>
+    private static (byte[] Head, string Target)? EncodeTarget(byte[] head)
+    {
+        int lineEnd = Array.IndexOf(head, (byte)'\n');
+        var line = head.AsSpan(0, lineEnd).TrimEnd((byte)'\r');
+        int first = line.IndexOf((byte)' ');
+        int last = line.LastIndexOf((byte)' ');
+        if (first < 0 || last <= first + 1)
+        {
+            return null;
+        }
+        var target = line[(first + 1)..last];
+        var encoded = new List<byte>(head.Length + 32);
+        encoded.AddRange(head.AsSpan(0, first + 1));
+        foreach (byte b in target)
+        {
+            if (b < 0x80)
+            {
+                encoded.Add(b);
+            }
+            else
+            {
+                encoded.Add((byte)'%');
+                encoded.Add((byte)"0123456789ABCDEF"[b >> 4]);
+                encoded.Add((byte)"0123456789ABCDEF"[b & 0xF]);
+            }
+        }
+        encoded.AddRange(head.AsSpan(last));
+        return ([.. encoded], Cgi.CgiText.FromBytes(target));
     }
 
     /// <summary>Before any copy: an HTTP/1.1 POST (the usual one) is left alone at once.</summary>

@@ -8,18 +8,19 @@ namespace WarmCgi.Functional.Connections;
 
 /// <summary>
 /// The reader in front of Kestrel, driven as Kestrel drives it: it adds "Content-Length: 0"
-/// to an HTTP/1.0 POST or PUT head that has no length, and passes every other byte as it came.
+/// to an HTTP/1.0 POST or PUT head that has no length, %-encodes raw bytes above 0x7F in the
+/// first request target, and passes every other byte as it came.
 /// </summary>
-public sealed class Http10LengthlessRequestReaderTests
+public sealed class FirstHeadRewriterTests
 {
     private readonly Pipe _wire = new();
     private readonly PipeReader _reader;
 
-    public Http10LengthlessRequestReaderTests()
+    public FirstHeadRewriterTests()
     {
         var context = new DefaultConnectionContext("test", new DuplexPipe(_wire.Reader, new Pipe().Writer), new DuplexPipe(new Pipe().Reader, new Pipe().Writer));
         ConnectionContext? seen = null;
-        Http10LengthlessRequestReader.Middleware(c => { seen = c; return Task.CompletedTask; })(context).GetAwaiter().GetResult();
+        FirstHeadRewriter.Middleware(c => { seen = c; return Task.CompletedTask; })(context).GetAwaiter().GetResult();
         _reader = seen!.Transport.Input;
     }
 
@@ -39,6 +40,18 @@ public sealed class Http10LengthlessRequestReaderTests
     public async Task A_lengthless_HTTP_1_0_head_gets_a_zero_length(string sent, string read)
     {
         await SendAsync(sent);
+
+        Assert.Equal(read, await ReadAllAsync());
+    }
+
+    [Theory]
+    [InlineData("GET /x.py?name=caf\u00c3\u00a9 HTTP/1.1\r\nHost: a\r\n\r\n", "GET /x.py?name=caf%C3%A9 HTTP/1.1\r\nHost: a\r\n\r\n")]
+    [InlineData("GET /x.py/\u00e9 HTTP/1.0\r\n\r\n", "GET /x.py/%E9 HTTP/1.0\r\n\r\n")]
+    [InlineData("POST /\u00e9 HTTP/1.0\r\n\r\n", "POST /%E9 HTTP/1.0\r\nContent-Length: 0\r\n\r\n")]
+    public async Task Raw_bytes_in_the_first_request_target_are_percent_encoded(string sent, string read)
+    {
+        // Each char below U+0100 a byte of the wire (Latin-1), as ReadAllAsync shows them.
+        await _wire.Writer.WriteAsync(Encoding.Latin1.GetBytes(sent));
 
         Assert.Equal(read, await ReadAllAsync());
     }
