@@ -356,6 +356,11 @@ class Connection(object):
             buf, pos = buf[pos:] + self.rview[:n].tobytes(), 0   # what is left is less than a record
             self.buf, self.pos = buf, pos
 
+    def buffered(self):
+        """Whether a whole record header already waits in the buffer (an abort that came
+        with the request's last records)."""
+        return len(self.buf) - self.pos >= 8
+
     def send(self, data, timeout=None):
         if acquire(self.lock, timeout):
             try:
@@ -462,6 +467,9 @@ class Pump(object):
             if take:
                 try:
                     drain(job, self.err, None, False)
+                    # What the script wrote to stderr before its stdout ended goes first:
+                    # the end of stdout ends the response, and its log lines belong before.
+                    read_stderr(job, self.err, None)
                     job.conn.send(record(FCGI_STDOUT, job.reqid, b''))
                     # stdout ended while the script runs (it closed fd 1 itself): keep its
                     # stderr flowing (a full pipe would block it) until it ends.
@@ -488,8 +496,13 @@ def drain(job, err, deadline, batch):
     out, reqid, conn = job.out, job.reqid, job.conn
     pending, size, poller = [], 0, None
     sock = -1 if batch else conn.sock.fileno()
+    if sock >= 0:
+        told = select.poll()   # the connection alone, for a look between records
+        told.register(sock, select.POLLIN)
     try:
         while True:
+            if sock >= 0 and (conn.buffered() or told.poll(0)) and aborted(job):
+                return pending
             data = read_ready(out)
             if data is None:
                 # A writer is left (the script still runs, or a child of it): wait for both.
@@ -505,8 +518,6 @@ def drain(job, err, deadline, batch):
                     if deadline is None:
                         continue   # PyPy: a signal ended the poll early, with no event
                     return pending   # the deadline passed
-                if any(fd == sock for fd, _ in events) and aborted(job):
-                    return pending
                 if any(fd == err for fd, _ in events):
                     size += read_stderr(job, err, pending if batch else None)
             else:
@@ -710,20 +721,25 @@ class StdStreams(object):
         return (stdin, out[0][0], out[1][0]), (() if empty_body else (stdin,))
 
     def forget(self):
+        """Drop the cached streams, and with them what a failed flush left in their buffers:
+        a later close (a finalizer; PyPy's collector) must not flush it into whatever fd 1 is
+        by then, another request's pipe. A buffer over a closed raw never writes again."""
+        for value in self.cache.values():
+            for stream in ([pair[0] for pair in value] if isinstance(value, list) else [value]):
+                try:
+                    stream.buffer.raw.close()   # closefd=False: the fd itself stays open
+                except Exception:
+                    pass   # unbuffered: no buffer to hold anything
         self.cache.clear()
 
     @staticmethod
     def text(fd, name, mode, encoding, errors, line_buffering, unbuffered):
-        raw = io.FileIO(fd, mode + 'b', closefd=False)
+        # Buffered as this interpreter buffers its own std streams (io.open's rule: for a pipe
+        # st_blksize, 4 KiB, on 3.11): a script that prints, then runs a child writing to
+        # fd 1, has the child's line land where it lands under CGI.
+        buf = io.open(fd, mode + 'b', 0 if unbuffered and mode == 'w' else -1, closefd=False)
+        raw = getattr(buf, 'raw', buf)
         raw.name = name
-        # Sized as the interpreter sizes its own (st_blksize: 4 KiB for a pipe, not 8): a
-        # script that prints, then runs a child writing to fd 1, interleaves at that mark.
-        size = os.fstat(fd).st_blksize
-        size = size if size > 1 else io.DEFAULT_BUFFER_SIZE
-        if mode == 'r':
-            buf = io.BufferedReader(raw, size)
-        else:
-            buf = raw if unbuffered else io.BufferedWriter(raw, size)
         stream = io.TextIOWrapper(buf, encoding, errors, '\n', line_buffering, unbuffered)
         stream.mode = mode
         return stream
@@ -1195,7 +1211,12 @@ class WatchedPath(list):
 
     def insert(self, index, entry):
         list.insert(self, index, entry)
-        self.on_insert(index, entry)
+        if index < 0:   # where list.insert put it
+            index = max(0, len(self) - 1 + index)
+        self.on_insert(min(index, len(self) - 1), entry)
+
+    def __setslice__(self, i, j, value):   # Python 2's sys.path[0:0] = [...]
+        self.__setitem__(slice(i, j), value)
 
     def __setitem__(self, key, value):
         if isinstance(key, slice):
@@ -1262,6 +1283,7 @@ class ModuleGuard(object):
             return
         if index < 0:
             index += len(path)
+        entry = os.path.abspath(entry)   # 'lib' is the script's: cached by its real place
         for i, p in enumerate(path):
             if isinstance(p, str) and os.path.join(p, '').startswith(self.prefixes):
                 if index < i:
@@ -1914,7 +1936,8 @@ class Worker(object):
             try:
                 stream.close() if stream in owned else stream.flush()
             except Exception:
-                pass
+                if stream not in owned:
+                    self.std.forget()   # what it could not write must never come out later
         if owned and self.streams[0] in owned:
             try:
                 self.streams[0].close()

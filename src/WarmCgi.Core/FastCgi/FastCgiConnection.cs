@@ -130,7 +130,7 @@ internal sealed class FastCgiConnection : IAsyncDisposable
             FastCgiCodec.WriteStream(_output, FastCgiRecordType.AbortRequest, RequestId, []);
             await _output.FlushAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
             IsReusable = false;   // the receive side sees the connection end
         }

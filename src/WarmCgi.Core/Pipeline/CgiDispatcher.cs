@@ -119,7 +119,7 @@ public sealed partial class CgiDispatcher
             int hash = location.IndexOf('#', StringComparison.Ordinal);
             location = hash < 0 ? location : location[..hash];
             int q = location.IndexOf('?', StringComparison.Ordinal);
-            string path = Uri.UnescapeDataString(q < 0 ? location : location[..q]);
+            string path = UrlPath.Decode(q < 0 ? location : location[..q]);   // bytes, as a request's path
             var next = request with
             {
                 Method = "GET",

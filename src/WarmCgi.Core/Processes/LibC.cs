@@ -136,8 +136,9 @@ internal static unsafe partial class LibC
         [FieldOffset(120)] public uint MtimeNanoseconds;
     }
 
-    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int statx(int dirfd, string path, int flags, uint mask, StatX* buffer);
+    /// <param name="path">NUL-terminated, its bytes as <see cref="Cgi.CgiText"/> gives them (a Latin-1 file name too).</param>
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int statx(int dirfd, byte* path, int flags, uint mask, StatX* buffer);
 
     [LibraryImport(Lib)]
     public static partial void free(void* p);

@@ -132,7 +132,7 @@ internal static unsafe class Spawner
             {
                 return null;
             }
-            string result = Marshal.PtrToStringUTF8((IntPtr)resolved)!;
+            string result = CgiText.FromBytes(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(resolved));
             LibC.free(resolved);
             return result;
         }

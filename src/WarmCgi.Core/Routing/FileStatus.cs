@@ -23,7 +23,16 @@ internal readonly record struct FileStatus(int Mode, long MtimeNanoseconds, long
     public static unsafe bool TryGet(string path, bool followLinks, out FileStatus status)
     {
         LibC.StatX buffer;
-        if (LibC.statx(LibC.AT_FDCWD, path, followLinks ? 0 : LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, &buffer) != 0)
+        int length = Cgi.CgiText.GetByteCount(path);
+        Span<byte> bytes = length < 1024 ? stackalloc byte[length + 1] : new byte[length + 1];
+        Cgi.CgiText.GetBytes(path, bytes);
+        bytes[length] = 0;
+        int rc;
+        fixed (byte* p = bytes)
+        {
+            rc = LibC.statx(LibC.AT_FDCWD, p, followLinks ? 0 : LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, &buffer);
+        }
+        if (rc != 0)
         {
             status = default;
             return false;

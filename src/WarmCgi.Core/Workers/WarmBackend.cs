@@ -91,8 +91,11 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         private readonly TimeProvider _time;
         private readonly long _started;
         private readonly TimeSpan _timeout;
-        private int _aborted;
-        private int _released;
+        // Running until one of Kill and release wins: a kill that loses leaves alone a worker
+        // that may already serve someone else; a release that loses does not reuse the worker.
+        private const int Running = 0, Killed = 1, Released = 2;
+        private int _state;
+        private int _handedBack;
         private int _clientLeft;
 
         public WorkerExecution(WorkerPool pool, PythonWorker worker, FastCgiExchange exchange, TimeSpan timeout, TimeSpan killGrace, TimeProvider time)
@@ -158,7 +161,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
 
         private void Kill()
         {
-            if (Volatile.Read(ref _released) == 0 && Interlocked.Exchange(ref _aborted, 1) == 0)
+            if (Interlocked.CompareExchange(ref _state, Killed, Running) == Running)
             {
                 // The worker's process group: the script, its children, and the interpreter,
                 // which is replaced. A connection that timed out is never reused.
@@ -208,8 +211,9 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         {
             var end = await _exchange.End.ConfigureAwait(false); // never faults: failures are outcomes
             await _worker.Connection.AbortSent.ConfigureAwait(false); // never faults either
-            bool reusable = end.Outcome == FastCgiOutcome.Completed && Volatile.Read(ref _aborted) == 0;
-            if (Interlocked.Exchange(ref _released, 1) == 0)
+            int prior = Interlocked.CompareExchange(ref _state, Released, Running);
+            bool reusable = end.Outcome == FastCgiOutcome.Completed && prior != Killed;
+            if (Interlocked.Exchange(ref _handedBack, 1) == 0)
             {
                 _pool.Release(_worker, reusable, (end.AppStatus & PythonWorker.AsksToBeReplaced) != 0);
             }

@@ -219,6 +219,22 @@ public sealed class EnvironmentTests(SiteFixture fixture) : IClassFixture<SiteFi
     }
 
     [Fact]
+    public async Task A_script_whose_file_name_is_Latin_1_runs_at_its_escaped_URL()
+    {
+        // An old site's file "caf\xE9.sh" (no UTF-8): .NET cannot name it, the shell can.
+        using (var make = System.Diagnostics.Process.Start("/bin/sh", ["-c", "printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho latin-1 ran\\n' > \"$1\"$(printf '\\351').sh && chmod +x \"$1\"*.sh", "sh", Path.Combine(_site.CgiBin, "caf")]))
+        {
+            await make.WaitForExitAsync().Within();
+            Assert.Equal(0, make.ExitCode);
+        }
+
+        var response = await _server.SendRawAsync("GET /cgi-bin/caf%E9.sh HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("latin-1 ran\n", response.BodyText);
+    }
+
+    [Fact]
     public async Task A_UTF_8_header_value_reaches_the_script_as_the_client_sent_its_bytes()
     {
         // "caf\u00e9" as UTF-8 on the wire: each byte a Latin-1 char of the raw request.

@@ -95,19 +95,21 @@ public sealed class WorkerReplacementTests(WarmFixture fixture) : IClassFixture<
     }
 
     [Theory]
-    [InlineData("py3")]
-    [InlineData("py2")]
-    public async Task A_client_that_leaves_a_streaming_script_breaks_its_pipe_and_the_worker_serves_on(string python)
+    [InlineData("py3", "")]
+    [InlineData("py2", "")]
+    [InlineData("py3", "+fast")]
+    public async Task A_client_that_leaves_a_streaming_script_breaks_its_pipe_and_the_worker_serves_on(string python, string pace)
     {
         // As a CGI process's next write fails once its reader is gone, the script's does: it
-        // stops (here, it catches the error and notes it), and its worker is not restarted.
+        // stops (here, it catches the error and notes it), and its worker is not restarted --
+        // also when it writes as fast as a download, never leaving its pipe empty.
         string name = $"gone-{python}-{Guid.NewGuid():N}";
         int pid;
         using (var client = new System.Net.Sockets.TcpClient())
         {
             await client.ConnectAsync("127.0.0.1", fixture.Server.Port).Within();
             var stream = client.GetStream();
-            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /warm/{python}/ticker_until_gone.py?{name} HTTP/1.1\r\nHost: t\r\n\r\n")).AsTask().Within();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /warm/{python}/ticker_until_gone.py?{name}{pace} HTTP/1.1\r\nHost: t\r\n\r\n")).AsTask().Within();
             var head = new byte[4096];
             int n = await stream.ReadAsync(head).AsTask().Within();
             var match = System.Text.RegularExpressions.Regex.Match(System.Text.Encoding.ASCII.GetString(head, 0, n), "X-Worker-Pid: (\\d+)");
