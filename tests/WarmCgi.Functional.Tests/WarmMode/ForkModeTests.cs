@@ -83,6 +83,27 @@ public sealed class ForkModeTests(ForkFixture fixture) : IClassFixture<ForkFixtu
         Assert.Equal(before["ppid"], after["ppid"]);
     }
 
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_client_that_leaves_a_streaming_child_breaks_its_pipe_and_the_interpreter_serves_on(string python)
+    {
+        string name = $"fork-gone-{python}-{Guid.NewGuid():N}";
+        var before = await _client.RunAsync($"/fork/{python}/processes.py");
+        using (var client = new System.Net.Sockets.TcpClient())
+        {
+            await client.ConnectAsync("127.0.0.1", fixture.Server.Port).Within();
+            var stream = client.GetStream();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /fork/{python}/ticker_until_gone.py?{name} HTTP/1.1\r\nHost: t\r\n\r\n")).AsTask().Within();
+            Assert.True(await stream.ReadAsync(new byte[4096]).AsTask().Within() > 0);
+            client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        }
+
+        await Eventually.TrueAsync(() => File.Exists(fixture.Site.WorkFile(name + ".gone")), "the child's broken pipe", Timeouts.Request);
+        var after = await _client.RunAsync($"/fork/{python}/processes.py");
+        Assert.Equal(before["ppid"], after["ppid"]);
+    }
+
     [Fact]
     public async Task PyPy_scripts_run_in_children_of_a_resident_PyPy()
     {
