@@ -178,7 +178,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
                 return;
             }
             var left = _timeout - _time.GetElapsedTime(_started);
-            if (!_worker.Connection.StdoutEnded)
+            if (!_worker.Connection.StdoutEnded && Volatile.Read(ref _state) == Running)
             {
                 // Still writing, and nobody reads the rest (the client is gone): told so, the
                 // script ends soon, or is stopped.
