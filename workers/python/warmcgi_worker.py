@@ -381,11 +381,11 @@ class Connection(object):
 # --- the script's output -------------------------------------------------------------------
 class Job(object):
     """One request's output: its stdout pipe (read end), and who drains it."""
-    __slots__ = ('conn', 'reqid', 'out', 'start', 'owner')
+    __slots__ = ('conn', 'reqid', 'out', 'start', 'owner', 'ended_early')
 
     def __init__(self, conn, reqid, out_fd):
         self.conn, self.reqid, self.out = conn, reqid, out_fd
-        self.start, self.owner = time.time(), None
+        self.start, self.owner, self.ended_early = time.time(), None, False
 
 
 class Pump(object):
@@ -447,7 +447,7 @@ class Pump(object):
             out = drain(job, self.err, deadline, True)
             out.append(eos)
         elif acquire(self.done, timeout):
-            out = []   # the thread sent stdout and its end
+            out = [] if job.ended_early else [eos]   # the thread sent stdout (and maybe its end)
         else:
             job.conn.send(eos + tail, timeout)   # the thread still reads: stderr is its
             return
@@ -467,10 +467,12 @@ class Pump(object):
             if take:
                 try:
                     drain(job, self.err, None, False)
-                    # What the script wrote to stderr before its stdout ended goes first:
-                    # the end of stdout ends the response, and its log lines belong before.
-                    read_stderr(job, self.err, None)
-                    job.conn.send(record(FCGI_STDOUT, job.reqid, b''))
+                    if self.running:
+                        # Stdout ended while the script runs on (it closed fd 1, or the client
+                        # left): its end ends the response now, after what stderr holds.
+                        read_stderr(job, self.err, None)
+                        job.conn.send(record(FCGI_STDOUT, job.reqid, b''))
+                        job.ended_early = True
                     # stdout ended while the script runs (it closed fd 1 itself): keep its
                     # stderr flowing (a full pipe would block it) until it ends.
                     while self.running and self.job is job:
@@ -1644,6 +1646,8 @@ class Worker(object):
             status, learned = self.run_in_child(request)
         else:
             status = self.run_script_in_context(*request)
+            # Before the fds close: the end of stdout that follows goes out with END_REQUEST.
+            self.pump.running = False
             self.close_request_fds()
             if self.leaked_too_many_fds():
                 status |= ASKS_TO_BE_REPLACED

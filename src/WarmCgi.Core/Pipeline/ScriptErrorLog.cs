@@ -67,6 +67,25 @@ internal sealed partial class ScriptErrorLog
         Complete();
     }
 
+    /// <summary>Reads a script's stderr pipe to its end, logging each line as it comes.</summary>
+    public async Task ReadToEndAsync(Stream stderr)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            int n;
+            while ((n = await stderr.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                Write(buffer.AsSpan(0, n));
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The other end vanished: what arrived is logged, nothing more is coming.
+        }
+        Complete();
+    }
+
     /// <summary>Logs what is left of an unterminated last line.</summary>
     public void Complete()
     {

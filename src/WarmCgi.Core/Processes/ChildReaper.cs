@@ -9,13 +9,15 @@ namespace WarmCgi.Processes;
 /// System.Diagnostics.Process). So each pid gets a pidfd, which turns readable the moment the
 /// process exits, and one thread waits on all of them with epoll: no polling delay between a
 /// script's exit and its --max-processes slot coming free. Kernels without pidfd_open fall
-/// back to polling the pids on a timer.
+/// back to polling the pids on a timer. The scripts' stderr pipes share the thread: a pipe's
+/// end and its script's exit then come in one wake-up.
 /// </summary>
 internal static unsafe class ChildReaper
 {
     private static readonly ConcurrentDictionary<int, Waiter> ByPidFd = new();
     private static readonly ConcurrentDictionary<int, TaskCompletionSource<ExitStatus>> Polled = new();
-    private static readonly int Epoll = StartEpollThread();
+    /// <summary>The epoll set its thread waits on; <see cref="PipePoller"/> adds the script pipes' fds to it (-1: none).</summary>
+    internal static readonly int Epoll = StartEpollThread();
     private static readonly Timer PollTimer = new(_ => Poll(), null, Timeout.Infinite, Timeout.Infinite);
     private static int _timerRunning;
 
@@ -89,6 +91,10 @@ internal static unsafe class ChildReaper
             for (int i = 0; i < n; i++)
             {
                 int pidfd = (int)*(long*)(events + (i * EventSize) + DataOffset);
+                if (PipePoller.Ready(pidfd))
+                {
+                    continue;   // a script's pipe, not a pidfd (fd numbers are unique in the process)
+                }
                 if (ByPidFd.TryRemove(pidfd, out var waiter))
                 {
                     // Closing the pidfd also removes it from the epoll set.

@@ -38,6 +38,29 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int close(int fd);
 
+    public const int O_NONBLOCK = 0x800;
+    public const int O_CLOEXEC = 0x80000;
+    public const int F_GETFL = 3;
+    public const int F_SETFL = 4;
+    public const int EAGAIN = 11;
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int pipe2(int* fds, int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int fcntl(int fd, int command, int argument);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint read(int fd, byte* buffer, nint count);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint write(int fd, byte* buffer, nint count);
+
+    public const int EPOLL_CTL_DEL = 2;
+    public const int EPOLL_CTL_MOD = 3;
+    public const uint EPOLLOUT = 0x4;
+    public const uint EPOLLONESHOT = 1u << 30;
+
     [LibraryImport(Lib)]
     public static partial int posix_spawn(out int pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
 

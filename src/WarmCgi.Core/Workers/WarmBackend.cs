@@ -158,6 +158,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         }
 
         private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(2);
+        private static readonly TimeSpan EndWait = TimeSpan.FromSeconds(1);   // as a cold script's exit
 
         private void Kill()
         {
@@ -176,6 +177,24 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
             {
                 await ReleaseAsync().ConfigureAwait(false);
                 return;
+            }
+            if (_worker.Connection.StdoutEnded && Volatile.Read(ref _clientLeft) == 0)
+            {
+                // A script almost always ends with its stdout (fork mode's child does): a
+                // moment's wait hands the worker back before the client's next request comes,
+                // which would otherwise find it busy. One that works on keeps it in the background.
+                try
+                {
+                    await _exchange.End.WaitAsync(EndWait, _time).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                }
+                if (_worker.Connection.RequestCompleted)
+                {
+                    await ReleaseAsync().ConfigureAwait(false);
+                    return;
+                }
             }
             var left = _timeout - _time.GetElapsedTime(_started);
             if (!_worker.Connection.StdoutEnded && Volatile.Read(ref _state) == Running)

@@ -36,6 +36,16 @@ public sealed class StderrTests(SiteFixture fixture) : IClassFixture<SiteFixture
     }
 
     [Fact]
+    public async Task A_shell_script_writing_to_dev_stderr_is_answered_and_logged_as_under_Apache()
+    {
+        // fd 2 is a pipe, as from Apache: a socket's /dev/stderr would not open (ENXIO).
+        using var response = await _server.Client.GetAsync("/cgi-bin/dev_stderr.sh").Within();
+
+        Assert.Equal("answered\n", await response.Content.ReadAsStringAsync().Within());
+        await _server.Logs.WaitForAsync(e => e["Line"] == "through /dev/stderr", "the line written to /dev/stderr");
+    }
+
+    [Fact]
     public async Task Two_requests_log_their_stderr_under_different_request_ids()
     {
         for (int i = 0; i < 2; i++)
