@@ -25,7 +25,7 @@ internal static unsafe class ChildReaper
 
     // epoll_event is packed (12 bytes) on x86-64 and naturally aligned (16) elsewhere.
     private static readonly int EventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
-    private static readonly int DataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
+    internal static readonly int DataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 
     public static Task<ExitStatus> WaitForExitAsync(int pid)
     {

@@ -81,7 +81,7 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
                 sockets.Add(parent);
                 children.Add(child);
             }
-            (stderr, int stderrChild) = PipeEnd.Create(childReads: false);
+            (stderr, int stderrChild) = PipeEnd.Create();
             children.Add(stderrChild);
             return (Spawner.Spawn(spec, children[0], children[1], children[2]), (sockets[0], sockets[1], stderr));
         }

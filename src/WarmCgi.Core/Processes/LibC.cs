@@ -53,12 +53,8 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true)]
     public static partial nint read(int fd, byte* buffer, nint count);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial nint write(int fd, byte* buffer, nint count);
-
     public const int EPOLL_CTL_DEL = 2;
     public const int EPOLL_CTL_MOD = 3;
-    public const uint EPOLLOUT = 0x4;
     public const uint EPOLLONESHOT = 1u << 30;
 
     [LibraryImport(Lib)]

@@ -5,26 +5,21 @@ using Microsoft.Win32.SafeHandles;
 namespace WarmCgi.Processes;
 
 /// <summary>
-/// The server's end of a pipe to a script, read or written without holding a thread: the fd is
-/// non-blocking, and a read or write that would block waits for epoll (<see cref="PipePoller"/>).
-/// Scripts get real pipes on fds 0-2, as from Apache -- with a socket there, a shell script's
-/// <c>echo oops &gt; /dev/stderr</c> or <c>cat /dev/stdin</c> fails (ENXIO) -- and .NET can
-/// wait on a pipe only by blocking a thread.
+/// The server's end of a pipe a script writes (its stderr), read without holding a thread:
+/// the fd is non-blocking, and a read that would block waits for epoll (<see cref="PipePoller"/>).
+/// A pipe, not a socket, because a socket's /dev/stderr does not open (ENXIO) and shell
+/// scripts write <c>echo oops &gt; /dev/stderr</c>; .NET itself can wait on a pipe only by
+/// blocking a thread.
 /// </summary>
 internal sealed class PipeEnd : Stream
 {
-    private readonly SafeFileHandle _handle;   // ref-counted around each call: a close never races a read
-    private readonly bool _forWrite;
+    private readonly SafeFileHandle _handle;   // ref-counted around each read: a close never races one
     private bool _registered;
 
-    private PipeEnd(int fd, bool forWrite)
-    {
-        _handle = new SafeFileHandle(fd, ownsHandle: true);
-        _forWrite = forWrite;
-    }
+    private PipeEnd(int fd) => _handle = new SafeFileHandle(fd, ownsHandle: true);
 
-    /// <summary>A pipe whose child end is blocking (as a script expects) and whose end here is not: (ours, the child's fd).</summary>
-    public static unsafe (PipeEnd Ours, int ChildFd) Create(bool childReads)
+    /// <summary>A pipe whose write end (for the child) blocks, as a script expects, and whose read end (ours) does not.</summary>
+    public static unsafe (PipeEnd Ours, int ChildFd) Create()
     {
         int* fds = stackalloc int[2];
         if (LibC.pipe2(fds, LibC.O_CLOEXEC) != 0)
@@ -32,15 +27,14 @@ internal sealed class PipeEnd : Stream
             int errno = Marshal.GetLastPInvokeError();
             throw new SpawnException(errno, $"pipe: {LibC.ErrorText(errno)}");
         }
-        int ours = childReads ? fds[1] : fds[0];
-        int flags = LibC.fcntl(ours, LibC.F_GETFL, 0);
-        _ = LibC.fcntl(ours, LibC.F_SETFL, flags | LibC.O_NONBLOCK);
-        return (new PipeEnd(ours, forWrite: childReads), childReads ? fds[0] : fds[1]);
+        int flags = LibC.fcntl(fds[0], LibC.F_GETFL, 0);
+        _ = LibC.fcntl(fds[0], LibC.F_SETFL, flags | LibC.O_NONBLOCK);
+        return (new PipeEnd(fds[0]), fds[1]);
     }
 
-    public override bool CanRead => !_forWrite;
+    public override bool CanRead => true;
 
-    public override bool CanWrite => _forWrite;
+    public override bool CanWrite => false;
 
     public override bool CanSeek => false;
 
@@ -52,37 +46,23 @@ internal sealed class PipeEnd : Stream
     {
         while (true)
         {
-            nint n = Call(buffer, write: false);
+            nint n = TryRead(buffer);
             if (n >= 0)
             {
                 return (int)n;
             }
-            await WaitAsync(LibC.EPOLLIN, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        while (!buffer.IsEmpty)
-        {
-            nint n = Call(MemoryMarshal.AsMemory(buffer), write: true);
-            if (n >= 0)
-            {
-                buffer = buffer[(int)n..];
-                continue;
-            }
-            await WaitAsync(LibC.EPOLLOUT, cancellationToken).ConfigureAwait(false);
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            var ready = PipePoller.WaitAsync((int)_handle.DangerousGetHandle(), LibC.EPOLLIN, _registered, cancellationToken);
+            _registered = true;
+            await ready.ConfigureAwait(false);
         }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    /// <summary>One read or write: its count, or -1 when it would block. EOF is 0; errors throw (EPIPE: the script is gone).</summary>
-    private unsafe nint Call(Memory<byte> buffer, bool write)
+    /// <summary>One read: its count (0 at EOF), or -1 when it would block; errors throw.</summary>
+    private unsafe nint TryRead(Memory<byte> buffer)
     {
         bool added = false;
         try
@@ -92,7 +72,7 @@ internal sealed class PipeEnd : Stream
             using var pin = buffer.Pin();
             while (true)
             {
-                nint n = write ? LibC.write(fd, (byte*)pin.Pointer, buffer.Length) : LibC.read(fd, (byte*)pin.Pointer, buffer.Length);
+                nint n = LibC.read(fd, (byte*)pin.Pointer, buffer.Length);
                 if (n >= 0)
                 {
                     return n;
@@ -104,7 +84,7 @@ internal sealed class PipeEnd : Stream
                 }
                 if (errno != LibC.EINTR)
                 {
-                    throw new IOException($"pipe {(write ? "write" : "read")}: {LibC.ErrorText(errno)}", errno);
+                    throw new IOException($"pipe read: {LibC.ErrorText(errno)}", errno);
                 }
             }
         }
@@ -115,14 +95,6 @@ internal sealed class PipeEnd : Stream
                 _handle.DangerousRelease();
             }
         }
-    }
-
-    private Task WaitAsync(uint events, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        var wait = PipePoller.WaitAsync((int)_handle.DangerousGetHandle(), events, _registered, cancellationToken);
-        _registered = true;
-        return wait;
     }
 
     protected override void Dispose(bool disposing)
@@ -140,7 +112,7 @@ internal sealed class PipeEnd : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override void Flush()
     {
@@ -160,8 +132,6 @@ internal sealed class PipeEnd : Stream
 /// </summary>
 internal static unsafe class PipePoller
 {
-    // struct epoll_event is { uint32 events; uint64 data; }: packed (12 bytes) on x86-64, 16 elsewhere.
-    private static readonly int DataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
     private static readonly ConcurrentDictionary<int, TaskCompletionSource> Waiters = new();
 
     private static int Epoll(int fd) => ChildReaper.Epoll >= 0
@@ -174,7 +144,7 @@ internal static unsafe class PipePoller
         Waiters[fd] = waiter;
         byte* ev = stackalloc byte[16];
         *(uint*)ev = events | LibC.EPOLLONESHOT;
-        *(ulong*)(ev + DataOffset) = (ulong)fd;
+        *(long*)(ev + ChildReaper.DataOffset) = fd;   // as the reaper reads it
         if (LibC.epoll_ctl(Epoll(fd), registered ? LibC.EPOLL_CTL_MOD : LibC.EPOLL_CTL_ADD, fd, ev) != 0)
         {
             Waiters.TryRemove(new KeyValuePair<int, TaskCompletionSource>(fd, waiter));
