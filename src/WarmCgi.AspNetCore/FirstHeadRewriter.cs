@@ -160,8 +160,9 @@ internal sealed class FirstHeadRewriter : PipeReader
         {
             return result;
         }
-        bool lengthless = StartsWithBodyMethod(buffer) && FirstLineIsHttp10(buffer);
-        bool rawBytes = RequestLineHasRawBytes(buffer);
+        var requestLine = RequestLine(buffer);
+        bool lengthless = StartsWithBodyMethod(buffer) && requestLine.TrimEnd((byte)'\r').EndsWith(" HTTP/1.0"u8);
+        bool rawBytes = requestLine.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0;
         if (!lengthless && !rawBytes)
         {
             return result;   // the usual case: no copy
@@ -187,11 +188,12 @@ internal sealed class FirstHeadRewriter : PipeReader
         return new ReadResult(_replay.Value, result.IsCanceled, isCompleted: false);
     }
 
-    private static bool RequestLineHasRawBytes(ReadOnlySequence<byte> buffer)
+    /// <summary>The first line without its LF (a copy only when it spans segments); empty until it is whole.</summary>
+    private static ReadOnlySpan<byte> RequestLine(ReadOnlySequence<byte> buffer)
     {
         var reader = new SequenceReader<byte>(buffer);
-        return reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n')
-            && (line.IsSingleSegment ? line.FirstSpan : line.ToArray()).IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0;
+        return !reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n') ? default
+            : line.IsSingleSegment ? line.FirstSpan : line.ToArray();
     }
 
     /// <summary>
@@ -226,14 +228,6 @@ internal sealed class FirstHeadRewriter : PipeReader
         }
         encoded.AddRange(head.AsSpan(last));
         return ([.. encoded], Cgi.CgiText.FromBytes(target));
-    }
-
-    /// <summary>Before any copy: an HTTP/1.1 POST (the usual one) is left alone at once.</summary>
-    private static bool FirstLineIsHttp10(ReadOnlySequence<byte> buffer)
-    {
-        var reader = new SequenceReader<byte>(buffer);
-        return reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n')
-            && (line.IsSingleSegment ? line.FirstSpan : line.ToArray()).TrimEnd((byte)'\r').EndsWith(" HTTP/1.0"u8);
     }
 
     private static bool StartsWithBodyMethod(ReadOnlySequence<byte> buffer)

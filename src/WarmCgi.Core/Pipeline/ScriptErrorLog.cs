@@ -48,26 +48,7 @@ internal sealed partial class ScriptErrorLog
         }
     }
 
-    /// <summary>Logs everything that arrives on a stderr socket until it closes.</summary>
-    public async Task ReadToEndAsync(System.Net.Sockets.Socket socket)
-    {
-        var buffer = new byte[4096];
-        try
-        {
-            int n;
-            while ((n = await socket.ReceiveAsync(buffer).ConfigureAwait(false)) > 0)
-            {
-                Write(buffer.AsSpan(0, n));
-            }
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
-        {
-            // The other end vanished: what arrived is logged, nothing more is coming.
-        }
-        Complete();
-    }
-
-    /// <summary>Reads a script's stderr pipe to its end, logging each line as it comes.</summary>
+    /// <summary>Logs everything that arrives on a stderr stream (a script's pipe, a worker's log socket) until it ends.</summary>
     public async Task ReadToEndAsync(Stream stderr)
     {
         var buffer = new byte[4096];

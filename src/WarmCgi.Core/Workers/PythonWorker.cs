@@ -173,7 +173,7 @@ internal sealed partial class PythonWorker : IAsyncDisposable
 
     private async Task PumpLogAsync()
     {
-        await Pipeline.ScriptErrorLog.ForWorker(_logger, Pid).ReadToEndAsync(_log).ConfigureAwait(false);
+        await Pipeline.ScriptErrorLog.ForWorker(_logger, Pid).ReadToEndAsync(new System.Net.Sockets.NetworkStream(_log, ownsSocket: false)).ConfigureAwait(false);
         _log.Dispose();
     }
 

@@ -142,16 +142,26 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
                 Kill();
                 return;
             }
-            _ = StopUnlessEndedAsync();
+            _ = StopUnlessEndedAsync(AbortGrace);
         }
 
-        private async Task StopUnlessEndedAsync()
+        /// <summary>Whether the request ends (END_REQUEST, or the connection's end) within <paramref name="time"/>.</summary>
+        private async Task<bool> EndsWithinAsync(TimeSpan time)
         {
             try
             {
-                await _exchange.End.WaitAsync(AbortGrace, _time).ConfigureAwait(false);
+                await _exchange.End.WaitAsync(time > TimeSpan.Zero ? time : TimeSpan.Zero, _time).ConfigureAwait(false);
+                return true;
             }
             catch (TimeoutException)
+            {
+                return false;
+            }
+        }
+
+        private async Task StopUnlessEndedAsync(TimeSpan time)
+        {
+            if (!await EndsWithinAsync(time).ConfigureAwait(false))
             {
                 Kill();   // no-op once the worker is back in the pool
             }
@@ -183,13 +193,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
                 // A script almost always ends with its stdout (fork mode's child does): a
                 // moment's wait hands the worker back before the client's next request comes,
                 // which would otherwise find it busy. One that works on keeps it in the background.
-                try
-                {
-                    await _exchange.End.WaitAsync(EndWait, _time).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                }
+                await EndsWithinAsync(EndWait).ConfigureAwait(false);
                 if (_worker.Connection.RequestCompleted)
                 {
                     await ReleaseAsync().ConfigureAwait(false);
@@ -215,14 +219,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
 
         private async Task ReleaseWhenEndedAsync(TimeSpan left)
         {
-            try
-            {
-                await _exchange.End.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                Kill();
-            }
+            await StopUnlessEndedAsync(left).ConfigureAwait(false);
             await ReleaseAsync().ConfigureAwait(false);
         }
 
