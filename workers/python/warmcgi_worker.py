@@ -473,8 +473,7 @@ class Pump(object):
                         read_stderr(job, self.err, None)
                         job.conn.send(record(FCGI_STDOUT, job.reqid, b''))
                         job.ended_early = True
-                    # stdout ended while the script runs (it closed fd 1 itself): keep its
-                    # stderr flowing (a full pipe would block it) until it ends.
+                    # ... and its stderr keeps flowing (a full pipe would block it) until it ends.
                     while self.running and self.job is job:
                         if self.err_poll.poll(self.TICK * 1000):
                             read_stderr(job, self.err, None)
