@@ -67,6 +67,7 @@ public sealed class CgiEngine : IAsyncDisposable
             Interpreters = interpreters,
             Python = m.Python ?? options.Python,
             KeepAppModules = m.KeepAppModules,
+            Symlinks = m.Symlinks,
             PythonStartupEnvironment = Workers.StartupVariables.Of(m.SetEnv),
         };
     }

@@ -80,6 +80,9 @@ public sealed class ScriptMappingOptions
 
     public string? Python { get; set; }
 
+    /// <summary>Which symlinks out of the mapping's root lead to a script: OwnerMatch (Apache's SymLinksIfOwnerMatch), Follow or Inside.</summary>
+    public SymlinkPolicy Symlinks { get; set; } = SymlinkPolicy.OwnerMatch;
+
     /// <summary>Warm mode: keep the app's own modules resident (reloaded when edited) instead of importing them per request.</summary>
     public bool KeepAppModules { get; set; }
 }

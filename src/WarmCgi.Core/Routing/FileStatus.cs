@@ -4,9 +4,10 @@ namespace WarmCgi.Routing;
 
 /// <summary>
 /// One statx() of a path: what the resolver needs to know of a segment (there, a directory,
-/// a symlink, executable bits) and what tells a script's edits apart (mtime, size, inode).
+/// a symlink, executable bits, its owner) and what tells a script's edits apart (mtime, size,
+/// inode).
 /// </summary>
-internal readonly record struct FileStatus(int Mode, long MtimeNanoseconds, long Size, ulong Inode)
+internal readonly record struct FileStatus(int Mode, long MtimeNanoseconds, long Size, ulong Inode, uint Owner)
 {
     private const int TypeMask = 0xF000;
     private const int Directory = 0x4000;
@@ -37,7 +38,7 @@ internal readonly record struct FileStatus(int Mode, long MtimeNanoseconds, long
             status = default;
             return false;
         }
-        status = new FileStatus(buffer.Mode, (buffer.MtimeSeconds * 1_000_000_000) + buffer.MtimeNanoseconds, (long)buffer.Size, buffer.Inode);
+        status = new FileStatus(buffer.Mode, (buffer.MtimeSeconds * 1_000_000_000) + buffer.MtimeNanoseconds, (long)buffer.Size, buffer.Inode, buffer.Uid);
         return true;
     }
 }

@@ -18,6 +18,27 @@ public enum CgiMode
 }
 
 /// <summary>
+/// Which symlinks in a directory mapping lead to a script: Apache's Options for a ScriptAlias
+/// directory. A link whose target stays inside the mapping's root is always followed.
+/// </summary>
+public enum SymlinkPolicy
+{
+    /// <summary>
+    /// Apache's SymLinksIfOwnerMatch, as Debian's /usr/lib/cgi-bin has it (where gitweb.cgi is
+    /// a link into /usr/share/gitweb): a link leading out of the root is followed when its
+    /// owner also owns what it points to, so a user who may write in the root cannot make a
+    /// script of someone else's file.
+    /// </summary>
+    OwnerMatch,
+
+    /// <summary>Apache's FollowSymLinks: every link is followed.</summary>
+    Follow,
+
+    /// <summary>The strictest: a script whose real path leaves the root never runs.</summary>
+    Inside,
+}
+
+/// <summary>
 /// One ScriptAlias: a URL prefix bound to a directory of scripts or to a single script, with
 /// the per-mapping settings. Immutable: a config reload builds new mappings.
 /// </summary>
@@ -46,6 +67,8 @@ public sealed record ScriptMapping
 
     /// <summary>The Python that runs .py scripts without a #! line naming one, in warm mode.</summary>
     public string? Python { get; init; }
+
+    public SymlinkPolicy Symlinks { get; init; } = SymlinkPolicy.OwnerMatch;
 
     /// <summary>Warm mode: keep the app's own modules resident, reloaded when edited.</summary>
     public bool KeepAppModules { get; init; }

@@ -18,8 +18,9 @@ public readonly record struct ResolveResult(ScriptTarget? Target, CgiError Error
 /// <summary>
 /// URL -> script, like Apache's ScriptAlias: prefixes match whole path segments, longest
 /// first; in a directory mapping the first segment that is a file is the script and the rest
-/// is PATH_INFO. Dot segments, encoded slashes, NULs, symlinks out of the mapping's root,
-/// directories and non-executable files never run.
+/// is PATH_INFO. Dot segments, encoded slashes, NULs, directories and non-executable files
+/// never run, nor does a symlink out of the mapping's root that its <see cref="SymlinkPolicy"/>
+/// does not follow.
 /// </summary>
 public sealed class ScriptResolver
 {
@@ -96,7 +97,7 @@ public sealed class ScriptResolver
         {
             return ResolveResult.Fail(CgiError.Forbidden, "not a regular file (a FIFO, socket or device never runs)");
         }
-        var check = CheckScript(mapping, mapping.Path, Spawner.RealPath(mapping.Path));
+        var check = CheckScript(mapping, mapping.Path, Spawner.RealPath(mapping.Path), foreignLink: false);
         return check ?? new ResolveResult(new ScriptTarget(mapping, mapping.Path, mapping.Prefix, rest) { File = file }, CgiError.None, null);
     }
 
@@ -109,6 +110,7 @@ public sealed class ScriptResolver
     {
         string current = mapping.Path;
         string? real = mapping.RealRoot;
+        bool foreignLink = false; // a link whose owner does not own its target
         int position = 0;
         while (position < rest.Length)
         {
@@ -133,10 +135,12 @@ public sealed class ScriptResolver
             if (status.IsSymbolicLink)
             {
                 real = null; // checked with realpath() below
+                uint linkOwner = status.Owner;
                 if (!FileStatus.TryGet(current, followLinks: true, out status))
                 {
                     return ResolveResult.Fail(CgiError.NotFound, "no such script");
                 }
+                foreignLink |= status.Owner != linkOwner;
             }
             else if (real is not null)
             {
@@ -151,7 +155,7 @@ public sealed class ScriptResolver
                 return ResolveResult.Fail(CgiError.Forbidden, "not a regular file (a FIFO, socket or device never runs)");
             }
             string scriptName = mapping.Prefix + rest[..end];
-            var check = CheckScript(mapping, current, real ?? Spawner.RealPath(current));
+            var check = CheckScript(mapping, current, real ?? Spawner.RealPath(current), foreignLink);
             return check ?? new ResolveResult(new ScriptTarget(mapping, current, scriptName, rest[end..]) { File = status }, CgiError.None, null);
         }
         // Apache: "attempt to invoke directory as script". Never a listing; but mod_dir first
@@ -161,7 +165,7 @@ public sealed class ScriptResolver
             : ResolveResult.Fail(CgiError.Forbidden, "attempt to invoke directory as script");
     }
 
-    private static ResolveResult? CheckScript(ScriptMapping mapping, string file, string? real)
+    private static ResolveResult? CheckScript(ScriptMapping mapping, string file, string? real, bool foreignLink)
     {
         if (real is null)
         {
@@ -170,9 +174,16 @@ public sealed class ScriptResolver
         bool inside = mapping.IsDirectory
             ? real.StartsWith(mapping.RealRoot + "/", StringComparison.Ordinal)
             : real == mapping.RealRoot;
-        if (!inside)
+        if (!inside && mapping.Symlinks != SymlinkPolicy.Follow)
         {
-            return ResolveResult.Fail(CgiError.Forbidden, "script resolves outside its mapping (symlink)");
+            if (mapping.Symlinks == SymlinkPolicy.Inside || !mapping.IsDirectory)
+            {
+                return ResolveResult.Fail(CgiError.Forbidden, "script resolves outside its mapping (symlink)");
+            }
+            if (foreignLink)
+            {
+                return ResolveResult.Fail(CgiError.Forbidden, "symlink out of the mapping whose owner does not own its target (SymLinksIfOwnerMatch)");
+            }
         }
         if (!Spawner.IsExecutable(file))
         {

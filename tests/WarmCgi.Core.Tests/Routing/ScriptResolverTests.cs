@@ -201,16 +201,68 @@ public sealed class ScriptResolverTests : IDisposable
     }
 
     [Fact]
-    public void A_symlink_to_a_script_outside_the_root_is_forbidden()
+    public void A_symlink_out_of_the_root_runs_when_its_owner_owns_the_target_as_under_SymLinksIfOwnerMatch()
     {
+        // Debian's own /usr/lib/cgi-bin/gitweb.cgi -> ../../share/gitweb/gitweb.cgi, both root's.
+        var target = Resolves("/cgi-bin/link-out.sh/info");
+
+        Assert.Equal(_tree["cgi-bin/link-out.sh"], target.ScriptFilename);
+        Assert.Equal("/cgi-bin/link-out.sh", target.ScriptName);
+        Assert.Equal("/info", target.PathInfo);
+        Resolves("/cgi-bin/link-out-dir/evil.sh");
+    }
+
+    [Fact]
+    public void A_symlink_out_of_the_root_to_someone_elses_file_is_forbidden()
+    {
+        Chown("outside/evil.sh");
+
         Refuses("/cgi-bin/link-out.sh", CgiError.Forbidden);
     }
 
     [Fact]
-    public void A_symlinked_directory_leading_outside_the_root_is_forbidden()
+    public void A_symlink_someone_else_made_to_the_owners_file_is_forbidden()
     {
+        Chown("cgi-bin/link-out.sh");   // the link itself (chown -h), its target stays root's
+
+        Refuses("/cgi-bin/link-out.sh", CgiError.Forbidden);
+    }
+
+    [Fact]
+    public void A_symlinked_directory_out_of_the_root_owned_by_someone_else_is_forbidden()
+    {
+        Chown("cgi-bin/link-out-dir");
+
         Refuses("/cgi-bin/link-out-dir/evil.sh", CgiError.Forbidden);
         Refuses("/cgi-bin/link-out-dir/secret.txt", CgiError.Forbidden);
+    }
+
+    [Fact]
+    public void Symlinks_Follow_follows_any_link()
+    {
+        Chown("outside/evil.sh");
+        var resolver = new ScriptResolver([Directory("/cgi-bin", "cgi-bin") with { Symlinks = SymlinkPolicy.Follow }]);
+
+        Assert.NotNull(resolver.Resolve("/cgi-bin/link-out.sh").Target);
+    }
+
+    [Fact]
+    public void Symlinks_Inside_keeps_every_script_under_the_root()
+    {
+        var resolver = new ScriptResolver([Directory("/cgi-bin", "cgi-bin") with { Symlinks = SymlinkPolicy.Inside }]);
+
+        Assert.Equal(CgiError.Forbidden, resolver.Resolve("/cgi-bin/link-out.sh").Error);
+        Assert.Equal(CgiError.Forbidden, resolver.Resolve("/cgi-bin/link-out-dir/evil.sh").Error);
+        Assert.Equal(CgiError.Forbidden, resolver.Resolve("/cgi-bin/link-out-dir/secret.txt").Error);
+        Assert.NotNull(resolver.Resolve("/cgi-bin/link-in.py").Target);
+    }
+
+    /// <summary>Gives the file (the link itself, for a link) to nobody: the tests run as root, as CI does.</summary>
+    private void Chown(string relative)
+    {
+        using var chown = System.Diagnostics.Process.Start("chown", ["-h", "65534", _tree[relative]]);
+        chown.WaitForExit();
+        Assert.True(chown.ExitCode == 0, "chown needs root: the resolver's owner checks are tested as root");
     }
 
     [Fact]
@@ -241,13 +293,14 @@ public sealed class ScriptResolverTests : IDisposable
     }
 
     [Fact]
-    public void A_script_replaced_by_a_symlink_out_of_the_root_is_forbidden_on_the_next_request()
+    public void A_script_replaced_by_a_symlink_to_someone_elses_file_is_forbidden_on_the_next_request()
     {
         _tree.Script("cgi-bin/swapped.sh");
         Resolves("/cgi-bin/swapped.sh");
 
         System.IO.File.Delete(_tree["cgi-bin/swapped.sh"]);
         _tree.Symlink("cgi-bin/swapped.sh", _tree["outside/evil.sh"]);
+        Chown("outside/evil.sh");
 
         Refuses("/cgi-bin/swapped.sh", CgiError.Forbidden);
     }

@@ -31,6 +31,8 @@ public sealed class GitwebTests : IAsyncLifetime
         {
             ["Mappings:1000:Prefix"] = "/gitweb",
             ["Mappings:1000:Path"] = Gitweb,
+            ["Mappings:1001:Prefix"] = "/cgi-bin",
+            ["Mappings:1001:Path"] = "/usr/lib/cgi-bin",
             ["SetEnv:GITWEB_CONFIG"] = config,
         });
     }
@@ -51,6 +53,18 @@ public sealed class GitwebTests : IAsyncLifetime
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("project.git", page, StringComparison.Ordinal);
         Assert.Contains("WarmCgi gitweb", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Debians_cgi_bin_serves_it_through_its_symlink_into_usr_share()
+    {
+        // /usr/lib/cgi-bin/gitweb.cgi -> ../../share/gitweb/gitweb.cgi: both root's, so
+        // followed as by Apache's SymLinksIfOwnerMatch on Debian's cgi-bin.
+        using var response = await _server.Client.GetAsync("/cgi-bin/gitweb.cgi").Within();
+        string page = await response.Content.ReadAsStringAsync().Within();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, page);
+        Assert.Contains("project.git", page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -55,10 +55,22 @@ public sealed class ScriptSite : IDisposable
         File.CreateSymbolicLink(Path.Combine(site.CgiBin, "link-out.sh"), Path.Combine(site.Outside, "secret.sh"));
         File.CreateSymbolicLink(Path.Combine(site.CgiBin, "link-in.sh"), Path.Combine(site.CgiBin, "hello.sh"));
         Directory.CreateSymbolicLink(Path.Combine(site.CgiBin, "link-out-dir"), site.Outside);
+        GiveToNobody(site.Outside);   // else a link to it would be followed (SymLinksIfOwnerMatch)
         return site;
     }
 
     public string WorkFile(string name) => Path.Combine(Work, name);
+
+    /// <summary>chown -R nobody: the tests run as root, as CI does.</summary>
+    private static void GiveToNobody(string path)
+    {
+        using var chown = System.Diagnostics.Process.Start("chown", ["-R", "65534", path])!;
+        chown.WaitForExit();
+        if (chown.ExitCode != 0)
+        {
+            throw new InvalidOperationException("chown needs root: the functional tests run as root");
+        }
+    }
 
     private static string SourceDirectory([CallerFilePath] string thisFile = "") =>
         Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(thisFile)!)!, "scripts");

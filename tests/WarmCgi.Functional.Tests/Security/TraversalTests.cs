@@ -54,7 +54,7 @@ public sealed class TraversalTests(SiteFixture fixture) : IClassFixture<SiteFixt
     }
 
     [Fact]
-    public async Task A_symlink_to_a_script_outside_the_root_is_refused()
+    public async Task A_symlink_to_someone_elses_script_outside_the_root_is_refused()
     {
         var response = await RefusedAsync("/cgi-bin/link-out.sh");
 
