@@ -167,6 +167,10 @@ internal sealed partial class CgiRequestHandler
             {
                 var read = await source.ReadAsync(CancellationToken.None).ConfigureAwait(false);
                 var buffer = read.Buffer;
+                if (!read.IsCompleted)
+                {
+                    result.OutputArrived();
+                }
                 // (Output cut short by the timeout is not whole: that response ends in a reset.)
                 if (total == 0 && read.IsCompleted && response is { HasStarted: false } && !result.TimedOut)
                 {

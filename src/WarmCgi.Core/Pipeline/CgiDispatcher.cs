@@ -189,7 +189,7 @@ public sealed partial class CgiDispatcher
         var deadlineRegistration = deadline.Token.Register(() => { timedOut = true; execution.Abort(); });
         var abortRegistration = requestAborted.Register(execution.ClientLeft);
 
-        var (status, head, error) = await ReadHeadAsync(execution, target).ConfigureAwait(false);
+        var (status, head, error) = await ReadHeadAsync(execution, target, deadline).ConfigureAwait(false);
         if (status == CgiParseStatus.Complete && head!.Kind == CgiResponseKind.LocalRedirect)
         {
             await abortRegistration.DisposeAsync().ConfigureAwait(false);
@@ -205,7 +205,7 @@ public sealed partial class CgiDispatcher
             deadline.Dispose();
             if (timedOut)
             {
-                return new Attempt(Fail(request, CgiError.Timeout, $"script timed out after {target.Mapping.Timeout.TotalSeconds:0.#} s before sending headers"), null);
+                return new Attempt(Fail(request, CgiError.Timeout, $"script timed out: no output for {target.Mapping.Timeout.TotalSeconds:0.#} s, and no headers yet"), null);
             }
             if (requestAborted.IsCancellationRequested)
             {
@@ -221,10 +221,16 @@ public sealed partial class CgiDispatcher
         {
             head = head! with { Headers = [.. carriedCookies, .. head.Headers] };
         }
-        return new Attempt(new CgiResult(head!, execution, deadline, [deadlineRegistration, bodyAbortRegistration], () => timedOut, spooled), null);
+        return new Attempt(new CgiResult(head!, execution, deadline, target.Mapping.Timeout, [deadlineRegistration, bodyAbortRegistration], () => timedOut, spooled), null);
     }
 
-    private static async Task<(CgiParseStatus, CgiResponseHead?, string?)> ReadHeadAsync(CgiExecution execution, ScriptTarget target)
+    /// <summary>
+    /// The head, with the timeout counted from the script's last output, as Apache's Timeout
+    /// bounds each read of a CGI's output: a report that prints as it goes runs for as long
+    /// as it keeps printing, and only a script silent for the whole timeout is killed.
+    /// </summary>
+    private static async Task<(CgiParseStatus, CgiResponseHead?, string?)> ReadHeadAsync(CgiExecution execution, ScriptTarget target,
+        CancellationTokenSource deadline)
     {
         bool nonParsed = Path.GetFileName(target.ScriptFilename).StartsWith("nph-", StringComparison.Ordinal);
         var output = execution.Output;
@@ -244,6 +250,7 @@ public sealed partial class CgiDispatcher
             if (status == CgiParseStatus.Incomplete)
             {
                 output.AdvanceTo(buffer.Start, buffer.End);
+                deadline.CancelAfter(target.Mapping.Timeout);
                 continue;
             }
             output.AdvanceTo(status == CgiParseStatus.Complete ? buffer.Start : read.Buffer.End);

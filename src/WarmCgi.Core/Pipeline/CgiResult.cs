@@ -12,6 +12,7 @@ public sealed class CgiResult : IAsyncDisposable
 {
     private readonly CgiExecution? _execution;
     private readonly CancellationTokenSource? _deadline;
+    private readonly TimeSpan _timeout;
     private readonly CancellationTokenRegistration[] _registrations = [];
     private readonly Func<bool>? _timedOut;
     private readonly Stream? _spooledBody;
@@ -22,13 +23,14 @@ public sealed class CgiResult : IAsyncDisposable
         Reason = reason;
     }
 
-    internal CgiResult(CgiResponseHead head, CgiExecution execution, CancellationTokenSource deadline,
+    internal CgiResult(CgiResponseHead head, CgiExecution execution, CancellationTokenSource deadline, TimeSpan timeout,
         CancellationTokenRegistration[] registrations, Func<bool> timedOut, Stream? spooledBody)
     {
         _registrations = registrations;
         Head = head;
         _execution = execution;
         _deadline = deadline;
+        _timeout = timeout;
         _timedOut = timedOut;
         _spooledBody = spooledBody;
     }
@@ -59,6 +61,12 @@ public sealed class CgiResult : IAsyncDisposable
 
     /// <summary>The body that follows the head, as the script writes it.</summary>
     public PipeReader Body => _execution?.Output ?? throw new InvalidOperationException("a failed result has no body");
+
+    /// <summary>
+    /// The body brought more output: the timeout counts again from now (Apache's Timeout is
+    /// for each read of a CGI's output, not for its whole run).
+    /// </summary>
+    public void OutputArrived() => _deadline?.CancelAfter(_timeout);
 
     /// <summary>The script was killed for its timeout while its body was streaming: the response is truncated.</summary>
     public bool TimedOut => _timedOut?.Invoke() ?? false;

@@ -40,6 +40,17 @@ public sealed class TimeoutTests(TimeoutFixture fixture) : IClassFixture<Timeout
     }
 
     [Fact]
+    public async Task A_script_that_keeps_writing_runs_past_its_timeout_as_under_Apache()
+    {
+        // A line every 0.4 s for 4 s: Apache's Timeout bounds each read of a CGI's output.
+        using var response = await _server.Client.GetAsync("/cgi-bin/trickle.sh").Within();
+        string body = await response.Content.ReadAsStringAsync().Within();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.EndsWith("line 10\ndone\n", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_timed_out_script_is_asked_politely_with_SIGTERM_first()
     {
         var clock = Stopwatch.StartNew();

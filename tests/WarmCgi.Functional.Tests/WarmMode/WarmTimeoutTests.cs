@@ -38,6 +38,15 @@ public sealed class WarmTimeoutTests(OneSecondFixture fixture) : IClassFixture<O
         Assert.Equal(200, (await _client.RunAsync("/fork/py3/processes.py")).Status);
     }
 
+    [Fact]
+    public async Task A_script_that_keeps_printing_runs_past_its_timeout_as_under_Apache()
+    {
+        var run = await _client.RunAsync("/warm/py3/report.py");
+
+        Assert.Equal(200, run.Status);
+        Assert.EndsWith("row 7\ndone\n", run.Text, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// sleeper.py under <paramref name="prefix"/>: a 504 once the 1 s timeout is over, and the
     /// process that ran the script and its child both gone. Returns the script's pid.
