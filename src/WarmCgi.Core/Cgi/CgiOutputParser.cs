@@ -70,11 +70,14 @@ public static class CgiOutputParser
             }
             if (line.Length == 0)
             {
-                if (first)
+                if (first && nonParsed)
                 {
-                    error = "script output starts with a blank line: no CGI header";
+                    error = "nph script output starts with a blank line: no status line";
                     return CgiParseStatus.Invalid;
                 }
+                // A blank first line is an empty header section: Apache answers 200 with what
+                // follows as the body (RFC 3875 asks for a header, but scripts that forget it
+                // work there).
                 break;
             }
             if (first && nonParsed)
