@@ -14,7 +14,7 @@ internal static class ServeCommand
     private static readonly Option<string[]> ScriptAlias = new("--script-alias") { Description = "PREFIX=PATH: a directory of CGI scripts, or one script, under a URL prefix (repeatable), like Apache's ScriptAlias.", Arity = ArgumentArity.ZeroOrMore };
     private static readonly Option<string?> DocRoot = new("--docroot") { Description = "Directory of static files (CSS, images) served beside the scripts." };
     private static readonly Option<string?> Mode = new("--mode") { Description = "cold: a process per request (any executable). warm: Python scripts run in resident interpreters. fork: in a child forked per request from one." };
-    private static readonly Option<double?> Timeout = new("--timeout") { Description = "Seconds a script may go without output (since it started or its last output) before its process tree is killed and the client gets 504. Default 60." };
+    private static readonly Option<double?> Timeout = new("--timeout") { Description = "Seconds a script may go without output or request body reaching it (since it started or the last of either) before its process tree is killed and the client gets 504. Default 60." };
     private static readonly Option<string[]> SetEnv = new("--set-env") { Description = "NAME=VALUE given to every script (repeatable).", Arity = ArgumentArity.ZeroOrMore };
     private static readonly Option<string[]> PassEnv = new("--pass-env") { Description = "NAME of a server environment variable passed on to scripts (repeatable).", Arity = ArgumentArity.ZeroOrMore };
     private static readonly Option<int?> MaxProcesses = new("--max-processes") { Description = "Concurrent cold scripts; past it requests queue, past the queue they get 503. Default 64." };

@@ -20,7 +20,7 @@ public sealed class WarmCgiOptions
     /// <summary>Default mode of every mapping. Cold: works for every script on day one.</summary>
     public CgiMode Mode { get; set; } = CgiMode.Cold;
 
-    /// <summary>Seconds a script may go without output before its tree is killed (counted again at each output). 60, Apache's Timeout.</summary>
+    /// <summary>Seconds a script may go without output or request body reaching it before its tree is killed (counted again at each). 60, Apache's Timeout.</summary>
     public double Timeout { get; set; } = 60;
 
     /// <summary>Variables every script gets (--set-env NAME=VALUE).</summary>

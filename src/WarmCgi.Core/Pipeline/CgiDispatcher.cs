@@ -153,6 +153,18 @@ public sealed partial class CgiDispatcher
         }
     }
 
+    /// <summary>The timeout counts again from now; a no-op once the request is over (the body pump may read on).</summary>
+    private static void ExtendDeadline(CancellationTokenSource deadline, TimeSpan timeout)
+    {
+        try
+        {
+            deadline.CancelAfter(timeout);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
     private readonly record struct Attempt(CgiResult? Result, CgiResponseHead? Redirect);
 
     private async Task<Attempt> RunOnceAsync(CgiRequest request, ScriptTarget target, List<KeyValuePair<string, string>> env,
@@ -161,6 +173,11 @@ public sealed partial class CgiDispatcher
         var deadline = new CancellationTokenSource(target.Mapping.Timeout, _time);
         bool timedOut = false;
         var stderr = new ScriptErrorLog(_logger, target.ScriptName, request.RequestId);
+        if (length > 0)
+        {
+            var timeout = target.Mapping.Timeout;
+            body = new ProgressStream(body, () => ExtendDeadline(deadline, timeout));
+        }
         var invocation = new CgiInvocation(request, target, env, body, length, stderr);
         var backend = _selectBackend(target);
         BackendStart start;
@@ -250,7 +267,7 @@ public sealed partial class CgiDispatcher
             if (status == CgiParseStatus.Incomplete)
             {
                 output.AdvanceTo(buffer.Start, buffer.End);
-                deadline.CancelAfter(target.Mapping.Timeout);
+                ExtendDeadline(deadline, target.Mapping.Timeout);
                 continue;
             }
             output.AdvanceTo(status == CgiParseStatus.Complete ? buffer.Start : read.Buffer.End);

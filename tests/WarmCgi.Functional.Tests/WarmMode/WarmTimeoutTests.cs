@@ -47,6 +47,16 @@ public sealed class WarmTimeoutTests(OneSecondFixture fixture) : IClassFixture<O
         Assert.EndsWith("row 7\ndone\n", run.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_upload_that_keeps_coming_runs_past_the_timeout_as_under_Apache()
+    {
+        using var body = new TricklingContent(5, 1000, TimeSpan.FromSeconds(0.4));
+        var run = await _client.RunAsync("/warm/py3/body_cat.py", body);
+
+        Assert.Equal(200, run.Status);
+        Assert.Equal(new string('x', 5000), run.Text);
+    }
+
     /// <summary>
     /// sleeper.py under <paramref name="prefix"/>: a 504 once the 1 s timeout is over, and the
     /// process that ran the script and its child both gone. Returns the script's pid.
