@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 using WarmCgi.Cgi;
 using WarmCgi.Pipeline;
 
@@ -134,6 +135,13 @@ internal sealed partial class CgiRequestHandler
                     {
                         response.Headers[name] = value;
                     }
+                    continue;
+                }
+                if (value.Length == 0)
+                {
+                    // Append drops an empty value; Apache passes "X-Name:" on as it came.
+                    var existing = response.Headers[name];
+                    response.Headers[name] = existing.Count == 0 ? new StringValues(value) : StringValues.Concat(existing, value);
                     continue;
                 }
                 response.Headers.Append(name, value);

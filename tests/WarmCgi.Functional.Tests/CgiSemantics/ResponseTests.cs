@@ -75,6 +75,16 @@ public sealed class ResponseTests(SiteFixture fixture) : IClassFixture<SiteFixtu
     }
 
     [Fact]
+    public async Task A_header_with_an_empty_value_passes_as_under_Apache()
+    {
+        using var response = await _server.Client.GetAsync("/cgi-bin/empty_value.sh").Within();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([""], response.Headers.GetValues("X-Empty"));
+        Assert.Equal(["yes"], response.Headers.GetValues("X-Full"));
+    }
+
+    [Fact]
     public async Task Output_starting_with_a_blank_line_is_a_200_whose_body_is_the_rest_as_under_Apache()
     {
         using var response = await _server.Client.GetAsync("/cgi-bin/bad.sh?blankfirst").Within();
