@@ -781,12 +781,31 @@ def unquote_bytes(word):
     return b''.join(out)
 
 
+SHELL_SPECIAL = frozenset(bytearray(b'&;`\'"|*?~<>^()[]{}$\\\n'))
+
+
+def shell_escaped(word):
+    """A backslash before each shell metacharacter, as Apache's ap_escape_shell_cmd."""
+    octets = bytearray(word)
+    if not SHELL_SPECIAL.intersection(octets):
+        return word
+    out = bytearray()
+    for octet in octets:
+        if octet in SHELL_SPECIAL:
+            out.append(0x5C)
+        out.append(octet)
+    return bytes(out)
+
+
 def isindex_args(query):
-    """RFC 3875 4.4: a query without an unencoded '=' gives the script command-line words."""
+    """RFC 3875 4.4: a query without an unencoded '=' gives the script command-line words,
+    each with a backslash before every shell metacharacter, as Apache's ap_escape_shell_cmd
+    makes them."""
     if not query or b'=' in query:
         return []
     # A C string ends at its first NUL: so does each argv word of a CGI process (%00).
-    return [fsdecode(unquote_bytes(word).partition(b'\0')[0]) for word in query.split(b'+')]
+    return [fsdecode(shell_escaped(unquote_bytes(word).partition(b'\0')[0]))
+            for word in query.split(b'+')]
 
 
 def coerced_locale():

@@ -225,7 +225,14 @@ public static class CgiEnvironment
     public static string PlainAddress(IPAddress address) =>
         address.IsIPv4MappedToIPv6 ? address.MapToIPv4().ToString() : address.ToString();
 
-    /// <summary>RFC 3875 4.4: a query with no unencoded '=' is an ISINDEX query; its '+'-separated words become argv.</summary>
+    /// <summary>What Apache's ap_escape_shell_cmd puts a backslash before, on Unix.</summary>
+    private static readonly System.Buffers.SearchValues<char> ShellSpecial = System.Buffers.SearchValues.Create("&;`'\"|*?~<>^()[]{}$\\\n");
+
+    /// <summary>
+    /// RFC 3875 4.4: a query with no unencoded '=' is an ISINDEX query; its '+'-separated
+    /// words become argv -- each with a backslash before every shell metacharacter, as
+    /// Apache's ap_escape_shell_cmd gives them (old shell scripts rely on it).
+    /// </summary>
     public static IReadOnlyList<string> IsIndexWords(string query)
     {
         if (query.Length == 0 || query.Contains('='))
@@ -238,9 +245,27 @@ public static class CgiEnvironment
             // Bytes, as Apache unescapes them (%E9 is 0xE9); a C string ends at its NUL.
             string text = Routing.UrlPath.Unescape(word);
             int nul = text.IndexOf('\0', StringComparison.Ordinal);
-            words.Add(nul < 0 ? text : text[..nul]);
+            words.Add(EscapeShell(nul < 0 ? text : text[..nul]));
         }
         return words;
+    }
+
+    private static string EscapeShell(string word)
+    {
+        if (word.AsSpan().IndexOfAny(ShellSpecial) < 0)
+        {
+            return word;
+        }
+        var escaped = new System.Text.StringBuilder(word.Length + 8);
+        foreach (char c in word)
+        {
+            if (ShellSpecial.Contains(c))
+            {
+                escaped.Append('\\');
+            }
+            escaped.Append(c);
+        }
+        return escaped.ToString();
     }
 
     internal static string[] ToEnvp(List<KeyValuePair<string, string>> env)

@@ -337,6 +337,7 @@ public sealed class CgiEnvironmentTests
     [InlineData("a=b", new string[0])]
     [InlineData("word+x%3Dy", new[] { "word", "x=y" })]
     [InlineData("", new string[0])]
+    [InlineData("a;b+%60id%60+%24HOME+%26+%5C", new[] { "a\\;b", "\\`id\\`", "\\$HOME", "\\&", "\\\\" })]   // ap_escape_shell_cmd, as Apache
     public void An_ISINDEX_query_becomes_argv_words(string query, string[] expected)
     {
         Assert.Equal(expected, CgiEnvironment.IsIndexWords(query));

@@ -124,6 +124,14 @@ public sealed class EnvironmentTests(SiteFixture fixture) : IClassFixture<SiteFi
     }
 
     [Fact]
+    public async Task ISINDEX_words_get_a_backslash_before_shell_metacharacters_as_from_Apache()
+    {
+        var view = await ScriptView.FetchAsync(_server.Client, "/cgi-bin/env.py?a;b+%60id%60+%24HOME");
+
+        Assert.Equal(["a\\;b", "\\`id\\`", "\\$HOME"], view.Argv);
+    }
+
+    [Fact]
     public async Task A_query_with_an_equals_sign_gives_no_argv()
     {
         var view = await ScriptView.FetchAsync(_server.Client, "/cgi-bin/env.py?a=b+c");

@@ -63,6 +63,16 @@ public abstract class MainModuleTests(WarmFixture fixture, string mode)
 
         Assert.EndsWith("main.py', 'caf\\xe9', 'ab']", runs[0]["argv"].Replace("\\udce9", "\\xe9", StringComparison.Ordinal), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task ISINDEX_words_with_shell_metacharacters_are_escaped_as_for_a_CGI_process(string python)
+    {
+        var runs = await _client.AssertMatchesColdAsync($"{python}/main.py?a;b+%60id%60", mode, 2);
+
+        Assert.EndsWith("main.py', 'a\\\\;b', '\\\\`id\\\\`']", runs[0]["argv"], StringComparison.Ordinal);
+    }
 }
 
 /// <summary>A resident worker runs each request's script as a fresh __main__, none of the last one's globals left.</summary>
