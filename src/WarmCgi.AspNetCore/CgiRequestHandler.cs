@@ -99,9 +99,9 @@ internal sealed partial class CgiRequestHandler
     /// <summary>
     /// RFC 3875 6.2.2: a local redirect to a URL that no script mapping owns is answered as a
     /// GET of that URL would be -- by the rest of the pipeline (the document root), with the
-    /// cookies the redirecting script set.
+    /// headers the redirecting script set (Set-Cookie, Cache-Control...), as Apache keeps them.
     /// </summary>
-    private static Task ServeDocumentAsync(HttpContext context, string location, IReadOnlyList<KeyValuePair<string, string>> cookies, RequestDelegate? next)
+    private static Task ServeDocumentAsync(HttpContext context, string location, IReadOnlyList<KeyValuePair<string, string>> carried, RequestDelegate? next)
     {
         var request = context.Request;
         int q = location.IndexOf('?', StringComparison.Ordinal);
@@ -109,9 +109,9 @@ internal sealed partial class CgiRequestHandler
         request.Path = PathString.FromUriComponent(q < 0 ? location : location[..q]);
         request.QueryString = q < 0 ? QueryString.Empty : new QueryString(location[q..]);
         request.Headers.ContentType = default;
-        foreach (var (name, value) in cookies)
+        foreach (var (name, value) in carried)
         {
-            context.Response.Headers.Append(name, value);
+            AppendHeader(context.Response.Headers, name, value);
         }
         return next is null ? WriteFailureAsync(context, CgiError.NotFound) : next(context);
     }
@@ -137,14 +137,7 @@ internal sealed partial class CgiRequestHandler
                     }
                     continue;
                 }
-                if (value.Length == 0)
-                {
-                    // Append drops an empty value; Apache passes "X-Name:" on as it came.
-                    var existing = response.Headers[name];
-                    response.Headers[name] = existing.Count == 0 ? new StringValues(value) : StringValues.Concat(existing, value);
-                    continue;
-                }
-                response.Headers.Append(name, value);
+                AppendHeader(response.Headers, name, value);
             }
         }
         catch (InvalidOperationException)
@@ -153,6 +146,18 @@ internal sealed partial class CgiRequestHandler
             return false;
         }
         return true;
+    }
+
+    private static void AppendHeader(IHeaderDictionary headers, string name, string value)
+    {
+        if (value.Length == 0)
+        {
+            // Append drops an empty value; Apache passes "X-Name:" on as it came.
+            var existing = headers[name];
+            headers[name] = existing.Count == 0 ? new StringValues(value) : StringValues.Concat(existing, value);
+            return;
+        }
+        headers.Append(name, value);
     }
 
     private static bool IsServersOwn(string name) =>

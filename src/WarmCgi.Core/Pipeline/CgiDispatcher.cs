@@ -93,17 +93,18 @@ public sealed partial class CgiDispatcher
     private async Task<CgiResult> RunAsync(CgiRequest request, ScriptTarget target, Stream body, long? length, Stream? spooled, CancellationToken requestAborted)
     {
         var env = CgiEnvironment.Build(request, target, _environment, length);
-        List<KeyValuePair<string, string>>? cookies = null; // Set-Cookie of the scripts that redirected
+        List<KeyValuePair<string, string>>? carried = null; // headers of the scripts that redirected
         for (int redirects = 0; ; redirects++)
         {
-            var attempt = await RunOnceAsync(request, target, env, body, length, spooled, cookies, requestAborted).ConfigureAwait(false);
+            var attempt = await RunOnceAsync(request, target, env, body, length, spooled, carried, requestAborted).ConfigureAwait(false);
             if (attempt.Redirect is null)
             {
                 return attempt.Result!;
             }
-            // Apache keeps the Set-Cookie of a script that redirects inside the server: "set a
-            // cookie, then show the page" works.
-            (cookies ??= []).AddRange(attempt.Redirect.Headers.Where(h => h.Key.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)));
+            // Apache keeps the headers of a script that redirects inside the server (they go to
+            // its err_headers_out): "set a cookie, then show the page" works, and so does a
+            // Cache-Control -- all but those that describe the redirecting answer itself.
+            (carried ??= []).AddRange(attempt.Redirect.Headers.Where(h => !NotCarried.Contains(h.Key)));
             if (spooled is not null)
             {
                 await spooled.DisposeAsync().ConfigureAwait(false);
@@ -127,11 +128,10 @@ public sealed partial class CgiDispatcher
                 QueryString = q < 0 ? "" : location[(q + 1)..],
                 HasBody = false,
                 ContentLength = null,
-                Headers = request.Headers.Where(h => !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).ToList(),
             };
             if (!_resolver.Owns(path))
             {
-                return CgiResult.ForDocument(location, cookies ?? []);
+                return CgiResult.ForDocument(location, carried ?? []);
             }
             var resolved = _resolver.Resolve(next.Path);
             if (resolved.Target is null)
@@ -165,10 +165,16 @@ public sealed partial class CgiDispatcher
         }
     }
 
+    /// <summary>A redirecting script's headers that Apache does not keep for the page it redirects to.</summary>
+    private static readonly HashSet<string> NotCarried = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Location", "Content-Type", "Last-Modified", "Content-Range",
+    };
+
     private readonly record struct Attempt(CgiResult? Result, CgiResponseHead? Redirect);
 
     private async Task<Attempt> RunOnceAsync(CgiRequest request, ScriptTarget target, List<KeyValuePair<string, string>> env,
-        Stream body, long? length, Stream? spooled, List<KeyValuePair<string, string>>? carriedCookies, CancellationToken requestAborted)
+        Stream body, long? length, Stream? spooled, List<KeyValuePair<string, string>>? carriedHeaders, CancellationToken requestAborted)
     {
         var deadline = new CancellationTokenSource(target.Mapping.Timeout, _time);
         bool timedOut = false;
@@ -234,9 +240,9 @@ public sealed partial class CgiDispatcher
         // From here the front door streams the body; a client that goes away aborts the copy,
         // and disposing the result kills what is left of the script.
         var bodyAbortRegistration = requestAborted.Register(execution.ClientLeft);
-        if (carriedCookies is { Count: > 0 })
+        if (carriedHeaders is { Count: > 0 })
         {
-            head = head! with { Headers = [.. carriedCookies, .. head.Headers] };
+            head = head! with { Headers = [.. carriedHeaders, .. head.Headers] };
         }
         return new Attempt(new CgiResult(head!, execution, deadline, target.Mapping.Timeout, [deadlineRegistration, bodyAbortRegistration], () => timedOut, spooled), null);
     }

@@ -49,7 +49,7 @@ public sealed class CgiResult : IAsyncDisposable
     /// <summary>Set by <see cref="ForDocument"/>: the path and query to serve instead.</summary>
     public string? DocumentLocation { get; }
 
-    /// <summary>With <see cref="DocumentLocation"/>: headers the redirecting scripts set that the answer keeps (Set-Cookie).</summary>
+    /// <summary>With <see cref="DocumentLocation"/>: headers the redirecting scripts set that the answer keeps (Set-Cookie, Cache-Control...).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> CarriedHeaders { get; } = [];
 
     public CgiError Error { get; }

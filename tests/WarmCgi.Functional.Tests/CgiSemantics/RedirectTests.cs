@@ -28,7 +28,6 @@ public sealed class RedirectTests(SiteFixture fixture) : IClassFixture<SiteFixtu
         Assert.Equal("POST", view["REDIRECT_REQUEST_METHOD"]);
         Assert.Equal("/cgi-bin/redirect.sh", view["REDIRECT_SCRIPT_NAME"]);
         Assert.False(view.Env.ContainsKey("CONTENT_LENGTH"));
-        Assert.False(view.Env.ContainsKey("CONTENT_TYPE"));
     }
 
     [Fact]
@@ -110,6 +109,30 @@ public sealed class RedirectTests(SiteFixture fixture) : IClassFixture<SiteFixtu
     }
 
     [Fact]
+    public async Task A_local_redirect_keeps_the_other_headers_of_the_redirecting_script_as_Apache_does()
+    {
+        using var response = await _server.Client.GetAsync("/cgi-bin/redirect.sh?headers").Within();
+        var view = ScriptView.Parse(await response.Content.ReadAsStringAsync().Within());
+
+        Assert.Equal("after=headers", view["QUERY_STRING"]);
+        Assert.True(response.Headers.CacheControl?.NoStore, "Cache-Control: no-store kept");
+        Assert.Equal(["yes"], response.Headers.GetValues("X-Kept"));
+        Assert.NotEqual("text/x-dropped", response.Content.Headers.ContentType?.MediaType);   // the target's own
+    }
+
+    [Fact]
+    public async Task A_local_redirect_of_a_POST_keeps_CONTENT_TYPE_but_not_the_body_as_Apache_does()
+    {
+        using var form = new StringContent("a=1", System.Text.Encoding.ASCII, "application/x-www-form-urlencoded");
+        using var response = await _server.Client.PostAsync("/cgi-bin/redirect.sh?local", form).Within();
+        var view = ScriptView.Parse(await response.Content.ReadAsStringAsync().Within());
+
+        Assert.Equal("GET", view["REQUEST_METHOD"]);
+        Assert.StartsWith("application/x-www-form-urlencoded", view["CONTENT_TYPE"], StringComparison.Ordinal);
+        Assert.False(view.Env.ContainsKey("CONTENT_LENGTH"), "the body is not the target's");
+    }
+
+    [Fact]
     public async Task A_local_redirect_to_a_static_file_serves_the_file()
     {
         // RFC 3875 6.2.2: the server answers as it would a GET of the new URL.
@@ -119,6 +142,7 @@ public sealed class RedirectTests(SiteFixture fixture) : IClassFixture<SiteFixtu
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("static index page", body, StringComparison.Ordinal);
         Assert.Equal(["seen=1"], response.Headers.GetValues("Set-Cookie"));
+        Assert.True(response.Headers.CacheControl?.NoStore, "Cache-Control: no-store kept");
     }
 
     [Fact]
