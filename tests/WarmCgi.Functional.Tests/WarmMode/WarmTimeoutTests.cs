@@ -44,17 +44,17 @@ public sealed class WarmTimeoutTests(OneSecondFixture fixture) : IClassFixture<O
         var run = await _client.RunAsync("/warm/py3/report.py");
 
         Assert.Equal(200, run.Status);
-        Assert.EndsWith("row 7\ndone\n", run.Text, StringComparison.Ordinal);
+        Assert.EndsWith("row 15\ndone\n", run.Text, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task An_upload_that_keeps_coming_runs_past_the_timeout_as_under_Apache()
     {
-        using var body = new TricklingContent(5, 1000, TimeSpan.FromSeconds(0.4));
+        using var body = new TricklingContent(12, 1000, TimeSpan.FromSeconds(0.2));
         var run = await _client.RunAsync("/warm/py3/body_cat.py", body);
 
         Assert.Equal(200, run.Status);
-        Assert.Equal(new string('x', 5000), run.Text);
+        Assert.Equal(new string('x', 12000), run.Text);
     }
 
     /// <summary>
