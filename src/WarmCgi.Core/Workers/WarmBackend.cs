@@ -89,7 +89,6 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
         private readonly FastCgiExchange _exchange;
         private readonly TimeSpan _killGrace;
         private readonly TimeProvider _time;
-        private readonly long _started;
         private readonly TimeSpan _timeout;
         // Running until one of Kill and release wins: a kill that loses leaves alone a worker
         // that may already serve someone else; a release that loses does not reuse the worker.
@@ -106,7 +105,6 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
             _timeout = timeout;
             _killGrace = killGrace;
             _time = time;
-            _started = time.GetTimestamp();
         }
 
         public override PipeReader Output => _exchange.Stdout;
@@ -200,7 +198,8 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
                     return;
                 }
             }
-            var left = _timeout - _time.GetElapsedTime(_started);
+            // The timeout counts silence (CgiDispatcher), and the script's output ends now.
+            var left = _timeout;
             if (!_worker.Connection.StdoutEnded && Volatile.Read(ref _state) == Running)
             {
                 // Still writing, and nobody reads the rest (the client is gone): told so, the
@@ -212,7 +211,7 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
                 left = left < AbortGrace ? left : AbortGrace;
             }
             // Else it closed fd 1 and works on ("answer now, finish later"): its answer is
-            // whole and gone, as a CGI process's is; it keeps its worker until its timeout.
+            // whole and gone, as a CGI process's is; it keeps its worker for one more timeout.
             // Either way the request ends now and the worker comes back in the background.
             _ = ReleaseWhenEndedAsync(left);
         }

@@ -48,6 +48,39 @@ public sealed class WarmTimeoutTests(OneSecondFixture fixture) : IClassFixture<O
     }
 
     [Fact]
+    public async Task A_client_that_leaves_a_stream_older_than_the_timeout_still_lets_the_script_end_on_its_broken_pipe()
+    {
+        // 1.5 s of ticks read (longer than the 1 s timeout, never silent), then the client
+        // hangs up: the script gets its EPIPE and its grace, and the worker serves on.
+        string name = $"late-gone-{Guid.NewGuid():N}";
+        int pid;
+        using (var client = new System.Net.Sockets.TcpClient())
+        {
+            await client.ConnectAsync("127.0.0.1", fixture.Server.Port).Within();
+            var stream = client.GetStream();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /warm/py3/ticker_until_gone.py?{name} HTTP/1.1\r\nHost: t\r\n\r\n")).AsTask().Within();
+            var received = new System.Text.StringBuilder();
+            var buffer = new byte[4096];
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(1.5))
+            {
+                int n = await stream.ReadAsync(buffer).AsTask().Within();
+                Assert.True(n > 0, "the stream ended early: " + received);
+                received.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+            }
+            var match = System.Text.RegularExpressions.Regex.Match(received.ToString(), "X-Worker-Pid: (\\d+)");
+            Assert.True(match.Success, "no X-Worker-Pid in the head");
+            pid = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        }
+
+        await Eventually.TrueAsync(() => File.Exists(_site.WorkFile(name + ".gone")), "the script's broken pipe", Timeouts.Request);
+        var next = await _client.RunAsync("/warm/py3/pid.py");
+        Assert.Equal(200, next.Status);
+        Assert.Equal(pid, next.Pid);
+    }
+
+    [Fact]
     public async Task An_upload_that_keeps_coming_runs_past_the_timeout_as_under_Apache()
     {
         using var body = new TricklingContent(12, 1000, TimeSpan.FromSeconds(0.2));
