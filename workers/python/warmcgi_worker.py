@@ -415,6 +415,7 @@ class Pump(object):
         self.done.acquire()
         self.wake.acquire()
         self.job, self.parked, self.last, self.running = None, False, time.time(), False
+        self.on_tick = None   # fork mode: reaps the children that reported
         _thread.start_new_thread(self._loop, ())
 
     def begin(self, conn, reqid, out_fd):
@@ -484,6 +485,11 @@ class Pump(object):
             elif park:
                 self.wake.acquire()
             else:
+                if self.on_tick is not None:
+                    try:
+                        self.on_tick()
+                    except Exception:
+                        log('output pump: ' + describe_exc())
                 time.sleep(self.TICK)
 
 
@@ -1536,7 +1542,12 @@ class Worker(object):
         self.listen, self.devnull, self.pid = listen_sock, devnull, os.getpid()
         err_r, self.err_w = new_pipe()
         self.err_flags = fcntl.fcntl(self.err_w, fcntl.F_GETFL)
+        # Fork mode: children that reported and are being torn down, reaped at the next fork
+        # or by the pump thread's next tick, whichever comes first.
+        self.exiting, self.exiting_lock = [], threading.Lock()
         self.pump = Pump(err_r)
+        if FORK_MODE:
+            self.pump.on_tick = self.reap_exiting
         self.code_cache = {}
         self.conn, self.reqid, self.requests = None, 0, 0
         self.child, self.report_fd = None, -1   # fork mode: the child's pid, in the child
@@ -1709,7 +1720,7 @@ class Worker(object):
         pid = os.getpid()
         if pid != self.pid:   # a child has finished the script: fork mode's, or the script's
             if pid == self.child:
-                self.report_modules()
+                self.report_and_close(status)
             REAL_EXIT(status)
         return status
 
@@ -1720,6 +1731,7 @@ class Worker(object):
         exit status, and the stdlib and site-packages modules it imported, for this
         process to load for the children after it."""
         script = request[1]
+        self.reap_exiting()
         report_r, self.report_fd = new_pipe()
         try:
             pid = self.fork()
@@ -1741,15 +1753,62 @@ class Worker(object):
                 REAL_EXIT(status)   # run_script_in_context exits first; this if it raised
         REAL_CLOSE(self.report_fd)
         self.close_request_fds()
-        wait_status = retry(os.waitpid, pid, 0)[1]
         try:
-            names = (read_ready(report_r) or b'').decode('utf-8', 'replace').split()
+            status, report, wait_status = self.await_report(report_r, pid)
         finally:
             REAL_CLOSE(report_r)
+        names = report.decode('utf-8', 'replace').split()
+        if status is not None:
+            with self.exiting_lock:
+                self.exiting.append(pid)   # reaped later, while other requests run
+            return status, names
         if os.WIFSIGNALED(wait_status):
             log('the script %s was killed by signal %d' % (script, os.WTERMSIG(wait_status)))
             return 128 + os.WTERMSIG(wait_status), names
         return os.WEXITSTATUS(wait_status), names
+
+    def reap_exiting(self):
+        """The children that reported: those gone by now are reaped; past a few, the oldest is
+        waited for."""
+        if not self.exiting:
+            return
+        with self.exiting_lock:
+            still = []
+            for pid in self.exiting:
+                try:
+                    if not retry(os.waitpid, pid, os.WNOHANG)[0]:
+                        still.append(pid)
+                except OSError:   # ECHILD: reaped already (reap_children's waitpid(-1))
+                    pass
+            while len(still) > 4:
+                try:
+                    retry(os.waitpid, still.pop(0), 0)
+                except OSError:
+                    pass
+            self.exiting = still
+
+    @staticmethod
+    def await_report(report_r, pid):
+        """(exit status, module names, None) as the child reports them before its exit --
+        the kernel takes longer to tear a forked interpreter down (~2 ms) than a small script
+        takes to run, and the response need not wait for that -- or (None, what came, its
+        wait status) once a child that could not report (a signal, os._exit) is gone."""
+        data, poller = b'', select.poll()
+        poller.register(report_r, select.POLLIN)
+        while True:
+            if retry(poller.poll, 50):
+                chunk = read_ready(report_r)
+                if chunk == b'':   # every writer gone: so is the child
+                    break
+                data += chunk or b''
+                mark = data.rfind(b'\0')
+                if mark >= 0 and data.endswith(b'\n'):
+                    return int(data[mark + 1:]), data[:mark], None
+            else:
+                reaped, wait_status = retry(os.waitpid, pid, os.WNOHANG)
+                if reaped:   # gone, while a process it forked holds the pipe open
+                    return None, data + (read_ready(report_r) or b''), wait_status
+        return None, data, retry(os.waitpid, pid, 0)[1]
 
     def fork(self):
         if not PY3:
@@ -1760,10 +1819,25 @@ class Worker(object):
             warnings.simplefilter('ignore', DeprecationWarning)
             return os.fork()
 
-    def report_modules(self):
-        """In fork mode's child: the stdlib and site-packages modules the script imported,
-        one name a line, as much as the pipe holds without blocking (the parent reads
-        after the child's exit)."""
+    def report_and_close(self, status):
+        """In fork mode's child, once the script is done: tell the parent the exit status
+        and the stdlib and site-packages modules the script imported (one name a line,
+        then NUL and the status), and close fds 0-2, so that the response can end before
+        the kernel has torn this process down."""
+        try:
+            data = self.imported_modules()
+            write_all(self.report_fd, (data[:data.rfind(b'\n', 0, 60000)] if len(data) > 60000
+                                       else data) + b'\0%d\n' % (status & 0xFF))
+        except Exception:
+            pass
+        for fd in (0, 1, 2, self.report_fd):
+            try:
+                REAL_CLOSE(fd)
+            except OSError:
+                pass
+
+    def imported_modules(self):
+        """The report's names, encoded (empty when they cannot be told)."""
         try:
             guard, mods = self.modules, sys.modules
             # Imports add keys at the end: only those are looked at. Touching every key
@@ -1780,11 +1854,9 @@ class Worker(object):
             else:
                 names = [n for n in mods if n not in guard.base]
             names = [n for n in names if mods[n] is not None and guard.is_resident(n, mods[n])]
-            data = '\n'.join(names).encode('utf-8')
-            os.write(self.report_fd, data[:data.rfind(b'\n', 0, 60000)] if len(data) > 60000
-                     else data)
+            return '\n'.join(names).encode('utf-8')
         except Exception:
-            pass
+            return b''
 
     def open_request(self, conn, req):
         """The request's fds 0-2, environ and std streams, and its compiled script:

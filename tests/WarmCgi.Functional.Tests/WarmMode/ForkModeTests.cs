@@ -67,6 +67,32 @@ public sealed class ForkModeTests(ForkFixture fixture) : IClassFixture<ForkFixtu
     }
 
     [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task Every_child_is_reaped_none_is_left_a_zombie(string python)
+    {
+        // A child reports its status before its exit and is reaped in the background: not
+        // later than the output thread's next tick once requests stop.
+        var runs = await _client.RunTimesAsync(5, $"/fork/{python}/processes.py");
+        int interpreter = int.Parse(runs[0]["ppid"], System.Globalization.CultureInfo.InvariantCulture);
+
+        await Eventually.TrueAsync(() => !ChildrenOf(interpreter).Any(), "the children reaped", Timeouts.Request);
+        Assert.All(runs, run => Assert.False(File.Exists($"/proc/{run.Pid}/stat"), $"child {run.Pid} left behind"));
+    }
+
+    private static IEnumerable<int> ChildrenOf(int pid)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            string children = File.ReadAllText(Path.Combine(task, "children")).Trim();
+            foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                yield return int.Parse(child, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+    }
+
+    [Theory]
     [InlineData("py3", "exit")]
     [InlineData("py3", "kill")]
     [InlineData("py2", "exit")]
