@@ -55,7 +55,14 @@ internal sealed partial class CgiRequestHandler
         }
         if (result.DocumentLocation is { } location)
         {
-            await ServeDocumentAsync(context, location, result.CarriedHeaders, next).ConfigureAwait(false);
+            if (!TryAppendHeaders(context.Response, result.CarriedHeaders, nonParsed: false))
+            {
+                LogBadHeader(_logger, request.Path, request.RequestId);
+                context.Response.Clear();
+                await WriteFailureAsync(context, CgiError.BadScriptOutput).ConfigureAwait(false);
+                return;
+            }
+            await ServeDocumentAsync(context, location, next).ConfigureAwait(false);
             return;
         }
         var head = result.Head!;
@@ -99,9 +106,10 @@ internal sealed partial class CgiRequestHandler
     /// <summary>
     /// RFC 3875 6.2.2: a local redirect to a URL that no script mapping owns is answered as a
     /// GET of that URL would be -- by the rest of the pipeline (the document root), with the
-    /// headers the redirecting script set (Set-Cookie, Cache-Control...), as Apache keeps them.
+    /// headers the redirecting script set (Set-Cookie, Cache-Control...: already on the
+    /// response), as Apache keeps them.
     /// </summary>
-    private static Task ServeDocumentAsync(HttpContext context, string location, IReadOnlyList<KeyValuePair<string, string>> carried, RequestDelegate? next)
+    private static Task ServeDocumentAsync(HttpContext context, string location, RequestDelegate? next)
     {
         var request = context.Request;
         int q = location.IndexOf('?', StringComparison.Ordinal);
@@ -109,29 +117,37 @@ internal sealed partial class CgiRequestHandler
         request.Path = PathString.FromUriComponent(q < 0 ? location : location[..q]);
         request.QueryString = q < 0 ? QueryString.Empty : new QueryString(location[q..]);
         request.Headers.ContentType = default;
-        foreach (var (name, value) in carried)
-        {
-            AppendHeader(context.Response.Headers, name, value);
-        }
         return next is null ? WriteFailureAsync(context, CgiError.NotFound) : next(context);
     }
 
     private static bool TryWriteHead(HttpContext context, CgiResponseHead head)
     {
-        var response = context.Response;
         try
         {
-            response.StatusCode = head.StatusCode;
+            context.Response.StatusCode = head.StatusCode;
             if (head.ReasonPhrase is not null)
             {
                 context.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase = head.ReasonPhrase;
             }
-            foreach (var (name, value) in head.Headers)
+        }
+        catch (InvalidOperationException)
+        {
+            return false;   // Kestrel refuses control characters
+        }
+        return TryAppendHeaders(context.Response, head.Headers, head.Kind == CgiResponseKind.NonParsed);
+    }
+
+    /// <summary>A script's headers onto the response; false when Kestrel refuses one (a control character).</summary>
+    private static bool TryAppendHeaders(HttpResponse response, IEnumerable<KeyValuePair<string, string>> headers, bool nonParsed)
+    {
+        try
+        {
+            foreach (var (name, value) in headers)
             {
                 // The server's own Date and Server, as Apache and nginx send (an nph- script speaks for itself).
                 if (IsServersOwn(name))
                 {
-                    if (head.Kind == CgiResponseKind.NonParsed)
+                    if (nonParsed)
                     {
                         response.Headers[name] = value;
                     }
@@ -142,8 +158,7 @@ internal sealed partial class CgiRequestHandler
         }
         catch (InvalidOperationException)
         {
-            // Kestrel refuses control characters in header values.
-            return false;
+            return false;   // Kestrel refuses control characters in header values
         }
         return true;
     }
@@ -180,10 +195,7 @@ internal sealed partial class CgiRequestHandler
             {
                 var read = await source.ReadAsync(CancellationToken.None).ConfigureAwait(false);
                 var buffer = read.Buffer;
-                if (!read.IsCompleted)
-                {
-                    result.OutputArrived();
-                }
+                result.OutputArrived(read.IsCompleted);
                 // (Output cut short by the timeout is not whole: that response ends in a reset.)
                 if (total == 0 && read.IsCompleted && response is { HasStarted: false } && !result.TimedOut)
                 {

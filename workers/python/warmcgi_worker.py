@@ -1547,7 +1547,7 @@ class Worker(object):
         self.exiting, self.exiting_lock = [], threading.Lock()
         self.pump = Pump(err_r)
         if FORK_MODE:
-            self.pump.on_tick = self.reap_exiting
+            self.pump.on_tick = lambda: self.reap_exiting(wait_past=None)
         self.code_cache = {}
         self.conn, self.reqid, self.requests = None, 0, 0
         self.child, self.report_fd = None, -1   # fork mode: the child's pid, in the child
@@ -1767,9 +1767,9 @@ class Worker(object):
             return 128 + os.WTERMSIG(wait_status), names
         return os.WEXITSTATUS(wait_status), names
 
-    def reap_exiting(self):
-        """The children that reported: those gone by now are reaped; past a few, the oldest is
-        waited for."""
+    def reap_exiting(self, wait_past=4):
+        """The children that reported: those gone by now are reaped; past wait_past (the main
+        thread's, before a fork; the pump thread never waits), the oldest are waited for."""
         if not self.exiting:
             return
         with self.exiting_lock:
@@ -1780,7 +1780,7 @@ class Worker(object):
                         still.append(pid)
                 except OSError:   # ECHILD: reaped already (reap_children's waitpid(-1))
                     pass
-            while len(still) > 4:
+            while wait_past is not None and len(still) > wait_past:
                 try:
                     retry(os.waitpid, still.pop(0), 0)
                 except OSError:
@@ -1793,6 +1793,12 @@ class Worker(object):
         the kernel takes longer to tear a forked interpreter down (~2 ms) than a small script
         takes to run, and the response need not wait for that -- or (None, what came, its
         wait status) once a child that could not report (a signal, os._exit) is gone."""
+        def parsed(data):
+            mark = data.rfind(b'\0')
+            if mark >= 0 and data.endswith(b'\n'):
+                return int(data[mark + 1:]), data[:mark]
+            return None, data
+
         data, poller = b'', select.poll()
         poller.register(report_r, select.POLLIN)
         while True:
@@ -1801,14 +1807,16 @@ class Worker(object):
                 if chunk == b'':   # every writer gone: so is the child
                     break
                 data += chunk or b''
-                mark = data.rfind(b'\0')
-                if mark >= 0 and data.endswith(b'\n'):
-                    return int(data[mark + 1:]), data[:mark], None
+                status, names = parsed(data)
+                if status is not None:
+                    return status, names, None
             else:
                 reaped, wait_status = retry(os.waitpid, pid, os.WNOHANG)
                 if reaped:   # gone, while a process it forked holds the pipe open
-                    return None, data + (read_ready(report_r) or b''), wait_status
-        return None, data, retry(os.waitpid, pid, 0)[1]
+                    status, names = parsed(data + (read_ready(report_r) or b''))
+                    return None, names, wait_status
+        status, names = parsed(data)
+        return None, names, retry(os.waitpid, pid, 0)[1]
 
     def fork(self):
         if not PY3:

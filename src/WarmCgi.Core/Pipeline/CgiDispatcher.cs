@@ -153,8 +153,11 @@ public sealed partial class CgiDispatcher
         }
     }
 
-    /// <summary>The timeout counts again from now; a no-op once the request is over (the body pump may read on).</summary>
-    private static void ExtendDeadline(CancellationTokenSource deadline, TimeSpan timeout)
+    /// <summary>
+    /// The timeout counts again from now (an infinite one disarms it, once the output is
+    /// whole); a no-op once the request is over (the body pump may read on).
+    /// </summary>
+    internal static void ExtendDeadline(CancellationTokenSource deadline, TimeSpan timeout)
     {
         try
         {
@@ -165,10 +168,13 @@ public sealed partial class CgiDispatcher
         }
     }
 
-    /// <summary>A redirecting script's headers that Apache does not keep for the page it redirects to.</summary>
+    /// <summary>
+    /// A redirecting script's headers that Apache does not keep for the page it redirects to;
+    /// ETag neither: conditional requests are checked against the target's own validator.
+    /// </summary>
     private static readonly HashSet<string> NotCarried = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Location", "Content-Type", "Last-Modified", "Content-Range",
+        "Location", "Content-Type", "Last-Modified", "Content-Range", "ETag",
     };
 
     private readonly record struct Attempt(CgiResult? Result, CgiResponseHead? Redirect);
@@ -216,7 +222,7 @@ public sealed partial class CgiDispatcher
         if (status == CgiParseStatus.Complete && head!.Kind == CgiResponseKind.LocalRedirect)
         {
             await abortRegistration.DisposeAsync().ConfigureAwait(false);
-            await DiscardAsync(execution).ConfigureAwait(false);
+            await DiscardAsync(execution, deadline, target.Mapping.Timeout).ConfigureAwait(false);
             deadline.Dispose();
             return new Attempt(null, head);
         }
@@ -269,11 +275,11 @@ public sealed partial class CgiDispatcher
                 return (CgiParseStatus.Invalid, null, "reading script output failed: " + e.Message);
             }
             var buffer = read.Buffer;
+            ExtendDeadline(deadline, target.Mapping.Timeout);
             var status = CgiOutputParser.TryParse(ref buffer, nonParsed, read.IsCompleted, out var head, out var error);
             if (status == CgiParseStatus.Incomplete)
             {
                 output.AdvanceTo(buffer.Start, buffer.End);
-                ExtendDeadline(deadline, target.Mapping.Timeout);
                 continue;
             }
             output.AdvanceTo(status == CgiParseStatus.Complete ? buffer.Start : read.Buffer.End);
@@ -281,8 +287,8 @@ public sealed partial class CgiDispatcher
         }
     }
 
-    /// <summary>A local redirect's own body is not sent anywhere; the script still gets to finish.</summary>
-    private static async Task DiscardAsync(CgiExecution execution)
+    /// <summary>A local redirect's own body is not sent anywhere; the script still gets to finish, as long as it writes.</summary>
+    private static async Task DiscardAsync(CgiExecution execution, CancellationTokenSource deadline, TimeSpan timeout)
     {
         try
         {
@@ -290,6 +296,7 @@ public sealed partial class CgiDispatcher
             {
                 var read = await execution.Output.ReadAsync().ConfigureAwait(false);
                 execution.Output.AdvanceTo(read.Buffer.End);
+                ExtendDeadline(deadline, timeout);
                 if (read.IsCompleted)
                 {
                     break;

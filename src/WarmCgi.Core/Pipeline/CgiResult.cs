@@ -64,9 +64,16 @@ public sealed class CgiResult : IAsyncDisposable
 
     /// <summary>
     /// The body brought more output: the timeout counts again from now (Apache's Timeout is
-    /// for each read of a CGI's output, not for its whole run).
+    /// for each read of a CGI's output, not for its whole run). Once the output is whole
+    /// (<paramref name="ended"/>) no timeout can cut it any more.
     /// </summary>
-    public void OutputArrived() => _deadline?.CancelAfter(_timeout);
+    public void OutputArrived(bool ended)
+    {
+        if (_deadline is not null)
+        {
+            CgiDispatcher.ExtendDeadline(_deadline, ended ? System.Threading.Timeout.InfiniteTimeSpan : _timeout);
+        }
+    }
 
     /// <summary>The script was killed for its timeout while its body was streaming: the response is truncated.</summary>
     public bool TimedOut => _timedOut?.Invoke() ?? false;

@@ -118,6 +118,15 @@ public sealed class RedirectTests(SiteFixture fixture) : IClassFixture<SiteFixtu
         Assert.True(response.Headers.CacheControl?.NoStore, "Cache-Control: no-store kept");
         Assert.Equal(["yes"], response.Headers.GetValues("X-Kept"));
         Assert.NotEqual("text/x-dropped", response.Content.Headers.ContentType?.MediaType);   // the target's own
+        Assert.Null(response.Headers.ETag);   // a validator is the target's own too
+    }
+
+    [Fact]
+    public async Task A_local_redirect_to_a_file_with_a_header_Kestrel_refuses_is_a_502()
+    {
+        using var response = await _server.Client.GetAsync("/cgi-bin/redirect.sh?badheader").Within();
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
     }
 
     [Fact]

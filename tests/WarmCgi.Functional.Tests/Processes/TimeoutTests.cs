@@ -40,29 +40,6 @@ public sealed class TimeoutTests(TimeoutFixture fixture) : IClassFixture<Timeout
     }
 
     [Fact]
-    public async Task A_script_that_keeps_writing_runs_past_its_timeout_as_under_Apache()
-    {
-        // A line every 0.15 s for 2.4 s: Apache's Timeout bounds each read of a CGI's output.
-        using var response = await _server.Client.GetAsync("/cgi-bin/trickle_fast.sh").Within();
-        string body = await response.Content.ReadAsStringAsync().Within();
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.EndsWith("line 16\ndone\n", body, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task An_upload_that_keeps_coming_runs_past_the_timeout_as_under_Apache()
-    {
-        // 12 pieces 0.2 s apart: 2.4 s of upload, a 1 s timeout, never 1 s without a byte.
-        using var body = new TricklingContent(12, 1000, TimeSpan.FromSeconds(0.2));
-        using var response = await _server.Client.PostAsync("/cgi-bin/echo_body.pl", body).Within();
-        string text = await response.Content.ReadAsStringAsync().Within();
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("read=12000\n", text, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_timed_out_script_is_asked_politely_with_SIGTERM_first()
     {
         var clock = Stopwatch.StartNew();

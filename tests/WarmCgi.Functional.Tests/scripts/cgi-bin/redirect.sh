@@ -7,7 +7,8 @@ case "$QUERY_STRING" in
   client) printf 'Location: http://example.com/elsewhere\nContent-Type: text/plain\nX-Kept: yes\n\nthis body is never sent\n' ;;
   client_query) printf '%s\n\n' 'Location: http://example.com/q?a="1"&b=<x>' ;;
   cookie) printf 'Set-Cookie: sid=2; Path=/\nLocation: /cgi-bin/env.py?after=cookie\n\n' ;;
-  headers) printf 'Cache-Control: no-store\nX-Kept: yes\nContent-Type: text/x-dropped\nLocation: /cgi-bin/env.py?after=headers\n\n' ;;
+  headers) printf 'Cache-Control: no-store\nX-Kept: yes\nContent-Type: text/x-dropped\nETag: "redirecting"\nLocation: /cgi-bin/env.py?after=headers\n\n' ;;
+  badheader) printf 'X-Bad: a\033b\nLocation: /index.html\n\n' ;;
   static) printf 'Set-Cookie: seen=1\nCache-Control: no-store\nLocation: /index.html\n\n' ;;
   fragment) printf 'Location: /cgi-bin/env.py?frag=1#top\n\n' ;;
   status200) printf 'Status: 200 OK\nLocation: http://example.com/elsewhere\nContent-Type: text/html\n\nthis body is never sent\n' ;;
