@@ -3,14 +3,9 @@ using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.Processes;
 
-public sealed class ThreeSecondFixture : SiteFixture
+public sealed class ThreeSecondFixture : TimeoutFixture
 {
-    public override Dictionary<string, string?> Settings()
-    {
-        var settings = base.Settings();
-        settings["Timeout"] = "3";
-        return settings;
-    }
+    protected override string Seconds => "3";
 }
 
 /// <summary>

@@ -4,12 +4,14 @@ using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.Processes;
 
-public sealed class TimeoutFixture : SiteFixture
+public class TimeoutFixture : SiteFixture
 {
+    protected virtual string Seconds => "1";
+
     public override Dictionary<string, string?> Settings()
     {
         var settings = base.Settings();
-        settings["Timeout"] = "1";
+        settings["Timeout"] = Seconds;
         return settings;
     }
 }

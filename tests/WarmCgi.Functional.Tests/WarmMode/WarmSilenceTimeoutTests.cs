@@ -2,14 +2,9 @@ using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.WarmMode;
 
-public sealed class ThreeSecondWarmFixture : ForkFixture
+public sealed class ThreeSecondWarmFixture : WarmTimeoutFixture
 {
-    public override Dictionary<string, string?> Settings()
-    {
-        var settings = base.Settings();
-        settings["Timeout"] = "3";
-        return settings;
-    }
+    protected override string Seconds => "3";
 }
 
 /// <summary>In warm mode too, a script that keeps printing or an upload that keeps coming runs past the timeout (4 s against 3 s).</summary>

@@ -3,18 +3,20 @@ using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.WarmMode;
 
-public sealed class OneSecondFixture : ForkFixture
+public class WarmTimeoutFixture : ForkFixture
 {
+    protected virtual string Seconds => "1";
+
     public override Dictionary<string, string?> Settings()
     {
         var settings = base.Settings();
-        settings["Timeout"] = "1";
+        settings["Timeout"] = Seconds;
         return settings;
     }
 }
 
 /// <summary>A request over its timeout gets a 504, and its worker's whole process group is killed (fork mode: the child's too).</summary>
-public sealed class WarmTimeoutTests(OneSecondFixture fixture) : IClassFixture<OneSecondFixture>
+public sealed class WarmTimeoutTests(WarmTimeoutFixture fixture) : IClassFixture<WarmTimeoutFixture>
 {
     private readonly HttpClient _client = fixture.Client;
     private readonly ScriptSite _site = fixture.Site;
