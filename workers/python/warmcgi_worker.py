@@ -1789,10 +1789,10 @@ class Worker(object):
 
     @staticmethod
     def await_report(report_r, pid):
-        """(exit status, module names, None) as the child reports them before its exit --
-        the kernel takes longer to tear a forked interpreter down (~2 ms) than a small script
-        takes to run, and the response need not wait for that -- or (None, what came, its
-        wait status) once a child that could not report (a signal, os._exit) is gone."""
+        """(exit status, module names, None) as the child reports them before its exit -- the
+        kernel's teardown of a forked interpreter (~0.3 ms here, longer than a small script's
+        run) need not delay the response or the next request -- or (None, what came, its wait
+        status) once a child that could not report (a signal, os._exit) is gone."""
         def parsed(data):
             mark = data.rfind(b'\0')
             if mark >= 0 and data.endswith(b'\n'):
