@@ -41,7 +41,8 @@ internal static class ScriptConditions
         }
         if (headers.IfNoneMatch.Count > 0)
         {
-            return tag is not null && typed.IfNoneMatch.Any(t => t.Tag == "*" || t.Compare(tag, useStrongComparison: false))
+            // "*" matches any current representation, a script's answer without an ETag too (RFC 9110 13.1.2, Apache).
+            return typed.IfNoneMatch.Any(t => t.Tag == "*" || (tag is not null && t.Compare(tag, useStrongComparison: false)))
                 ? StatusCodes.Status304NotModified
                 : 0;
         }

@@ -162,4 +162,13 @@ public sealed class ResponseTests(SiteFixture fixture) : IClassFixture<SiteFixtu
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal(expected == 200 ? "version 1\n" : "", response.BodyText);
     }
+
+    [Fact]
+    public async Task If_None_Match_star_is_a_304_for_any_answer_even_one_without_an_ETag_as_in_Apache()
+    {
+        var response = await _server.SendRawAsync("GET /cgi-bin/hello.sh HTTP/1.1\r\nHost: t\r\nIf-None-Match: *");
+
+        Assert.Equal(304, response.StatusCode);
+        Assert.Equal("", response.BodyText);
+    }
 }
