@@ -154,21 +154,6 @@ public sealed partial class CgiDispatcher
     }
 
     /// <summary>
-    /// The timeout counts again from now (an infinite one disarms it, once the output is
-    /// whole); a no-op once the request is over (the body pump may read on).
-    /// </summary>
-    internal static void ExtendDeadline(CancellationTokenSource deadline, TimeSpan timeout)
-    {
-        try
-        {
-            deadline.CancelAfter(timeout);
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
-
-    /// <summary>
     /// A redirecting script's headers that Apache does not keep for the page it redirects to;
     /// ETag neither: conditional requests are checked against the target's own validator.
     /// </summary>
@@ -182,13 +167,12 @@ public sealed partial class CgiDispatcher
     private async Task<Attempt> RunOnceAsync(CgiRequest request, ScriptTarget target, List<KeyValuePair<string, string>> env,
         Stream body, long? length, Stream? spooled, List<KeyValuePair<string, string>>? carriedHeaders, CancellationToken requestAborted)
     {
-        var deadline = new CancellationTokenSource(target.Mapping.Timeout, _time);
+        var deadline = new ScriptDeadline(target.Mapping.Timeout, _time);
         bool timedOut = false;
         var stderr = new ScriptErrorLog(_logger, target.ScriptName, request.RequestId);
         if (length > 0)
         {
-            var timeout = target.Mapping.Timeout;
-            body = new ProgressStream(body, () => ExtendDeadline(deadline, timeout));
+            body = new ProgressStream(body, deadline.Extend);
         }
         var invocation = new CgiInvocation(request, target, env, body, length, stderr);
         var backend = _selectBackend(target);
@@ -222,7 +206,7 @@ public sealed partial class CgiDispatcher
         if (status == CgiParseStatus.Complete && head!.Kind == CgiResponseKind.LocalRedirect)
         {
             await abortRegistration.DisposeAsync().ConfigureAwait(false);
-            await DiscardAsync(execution, deadline, target.Mapping.Timeout).ConfigureAwait(false);
+            await DiscardAsync(execution, deadline).ConfigureAwait(false);
             deadline.Dispose();
             return new Attempt(null, head);
         }
@@ -250,7 +234,7 @@ public sealed partial class CgiDispatcher
         {
             head = head! with { Headers = [.. carriedHeaders, .. head.Headers] };
         }
-        return new Attempt(new CgiResult(head!, execution, deadline, target.Mapping.Timeout, [deadlineRegistration, bodyAbortRegistration], () => timedOut, spooled), null);
+        return new Attempt(new CgiResult(head!, execution, deadline, [deadlineRegistration, bodyAbortRegistration], () => timedOut, spooled), null);
     }
 
     /// <summary>
@@ -259,7 +243,7 @@ public sealed partial class CgiDispatcher
     /// as it keeps printing, and only a script silent for the whole timeout is killed.
     /// </summary>
     private static async Task<(CgiParseStatus, CgiResponseHead?, string?)> ReadHeadAsync(CgiExecution execution, ScriptTarget target,
-        CancellationTokenSource deadline)
+        ScriptDeadline deadline)
     {
         bool nonParsed = Path.GetFileName(target.ScriptFilename).StartsWith("nph-", StringComparison.Ordinal);
         var output = execution.Output;
@@ -275,7 +259,7 @@ public sealed partial class CgiDispatcher
                 return (CgiParseStatus.Invalid, null, "reading script output failed: " + e.Message);
             }
             var buffer = read.Buffer;
-            ExtendDeadline(deadline, target.Mapping.Timeout);
+            deadline.Extend();
             var status = CgiOutputParser.TryParse(ref buffer, nonParsed, read.IsCompleted, out var head, out var error);
             if (status == CgiParseStatus.Incomplete)
             {
@@ -288,7 +272,7 @@ public sealed partial class CgiDispatcher
     }
 
     /// <summary>A local redirect's own body is not sent anywhere; the script still gets to finish, as long as it writes.</summary>
-    private static async Task DiscardAsync(CgiExecution execution, CancellationTokenSource deadline, TimeSpan timeout)
+    private static async Task DiscardAsync(CgiExecution execution, ScriptDeadline deadline)
     {
         try
         {
@@ -296,7 +280,7 @@ public sealed partial class CgiDispatcher
             {
                 var read = await execution.Output.ReadAsync().ConfigureAwait(false);
                 execution.Output.AdvanceTo(read.Buffer.End);
-                ExtendDeadline(deadline, timeout);
+                deadline.Extend();
                 if (read.IsCompleted)
                 {
                     break;

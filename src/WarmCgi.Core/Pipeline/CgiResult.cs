@@ -11,8 +11,7 @@ namespace WarmCgi.Pipeline;
 public sealed class CgiResult : IAsyncDisposable
 {
     private readonly CgiExecution? _execution;
-    private readonly CancellationTokenSource? _deadline;
-    private readonly TimeSpan _timeout;
+    private readonly ScriptDeadline? _deadline;
     private readonly CancellationTokenRegistration[] _registrations = [];
     private readonly Func<bool>? _timedOut;
     private readonly Stream? _spooledBody;
@@ -23,14 +22,13 @@ public sealed class CgiResult : IAsyncDisposable
         Reason = reason;
     }
 
-    internal CgiResult(CgiResponseHead head, CgiExecution execution, CancellationTokenSource deadline, TimeSpan timeout,
+    internal CgiResult(CgiResponseHead head, CgiExecution execution, ScriptDeadline deadline,
         CancellationTokenRegistration[] registrations, Func<bool> timedOut, Stream? spooledBody)
     {
         _registrations = registrations;
         Head = head;
         _execution = execution;
         _deadline = deadline;
-        _timeout = timeout;
         _timedOut = timedOut;
         _spooledBody = spooledBody;
     }
@@ -69,9 +67,13 @@ public sealed class CgiResult : IAsyncDisposable
     /// </summary>
     public void OutputArrived(bool ended)
     {
-        if (_deadline is not null)
+        if (ended)
         {
-            CgiDispatcher.ExtendDeadline(_deadline, ended ? System.Threading.Timeout.InfiniteTimeSpan : _timeout);
+            _deadline?.Disarm();
+        }
+        else
+        {
+            _deadline?.Extend();
         }
     }
 
