@@ -57,9 +57,7 @@ internal sealed partial class CgiRequestHandler
         {
             if (!TryAppendHeaders(context.Response, result.CarriedHeaders, nonParsed: false))
             {
-                LogBadHeader(_logger, request.Path, request.RequestId);
-                context.Response.Clear();
-                await WriteFailureAsync(context, CgiError.BadScriptOutput).ConfigureAwait(false);
+                await WriteBadHeaderAsync(context, request).ConfigureAwait(false);
                 return;
             }
             await ServeDocumentAsync(context, location, next).ConfigureAwait(false);
@@ -73,9 +71,7 @@ internal sealed partial class CgiRequestHandler
         }
         if (!TryWriteHead(context, head))
         {
-            LogBadHeader(_logger, request.Path, request.RequestId);
-            context.Response.Clear();
-            await WriteFailureAsync(context, CgiError.BadScriptOutput).ConfigureAwait(false);
+            await WriteBadHeaderAsync(context, request).ConfigureAwait(false);
             return;
         }
         // HEAD, 1xx/204/304, a failed precondition and a plain client redirect carry no script body: it is drained.
@@ -118,6 +114,14 @@ internal sealed partial class CgiRequestHandler
         request.QueryString = q < 0 ? QueryString.Empty : new QueryString(location[q..]);
         request.Headers.ContentType = default;
         return next is null ? WriteFailureAsync(context, CgiError.NotFound) : next(context);
+    }
+
+    /// <summary>A header Kestrel refused: what was set goes, and the client gets the 502 of bad script output.</summary>
+    private Task WriteBadHeaderAsync(HttpContext context, CgiRequest request)
+    {
+        LogBadHeader(_logger, request.Path, request.RequestId);
+        context.Response.Clear();
+        return WriteFailureAsync(context, CgiError.BadScriptOutput);
     }
 
     private static bool TryWriteHead(HttpContext context, CgiResponseHead head)
