@@ -134,14 +134,7 @@ public static class CgiOutputParser
                 location = value;
             }
         }
-        var kept = headers.Where(h => !DroppedHeaders.Contains(h.Key)).ToList();
-        // A second Content-Type replaces the first, as in Apache: two would make the response invalid.
-        static bool IsContentType(KeyValuePair<string, string> h) => h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase);
-        int lastType = kept.FindLastIndex(IsContentType);
-        if (kept.FindIndex(IsContentType) != lastType)
-        {
-            kept = kept.Where((h, i) => i == lastType || !IsContentType(h)).ToList();
-        }
+        var kept = MergeRepeated(headers);
         CgiResponseKind kind;
         if (location is null)
         {
@@ -166,6 +159,56 @@ public static class CgiOutputParser
         head = new CgiResponseHead(kind, status, reason, location, kept);
         return CgiParseStatus.Complete;
     }
+
+    /// <summary>
+    /// A script's repeated header becomes one field, as Apache's ap_scan_script_header_err
+    /// makes it: the values joined with ", " where the first stood (RFC 9110 5.3 allows it, and
+    /// a client then sees the same field from either server). Set-Cookie stays a line a
+    /// cookie, which a join would break; a second Content-Type, Location or Last-Modified
+    /// replaces the first, since each holds one value and two make the response invalid (a
+    /// browser refuses two Locations).
+    /// </summary>
+    private static List<KeyValuePair<string, string>> MergeRepeated(List<KeyValuePair<string, string>> headers)
+    {
+        var kept = new List<KeyValuePair<string, string>>(headers.Count);
+        foreach (var header in headers)
+        {
+            var (name, value) = header;
+            if (DroppedHeaders.Contains(name))
+            {
+                continue;
+            }
+            int seen = name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase) ? -1 : IndexOf(kept, name);
+            if (seen < 0)
+            {
+                kept.Add(header);
+            }
+            else
+            {
+                var first = kept[seen];
+                kept[seen] = new(first.Key, SingleValued.Contains(name) ? value : first.Value + ", " + value);
+            }
+        }
+        return kept;
+    }
+
+    // A script sends a handful of headers: a scan costs less than a dictionary.
+    private static int IndexOf(List<KeyValuePair<string, string>> headers, string name)
+    {
+        for (int i = 0; i < headers.Count; i++)
+        {
+            if (headers[i].Key.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static readonly HashSet<string> SingleValued = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Content-Type", "Location", "Last-Modified",
+    };
 
     private static CgiParseStatus ParseNonParsed(string statusLine, List<KeyValuePair<string, string>> headers, out CgiResponseHead? head, out string? error)
     {

@@ -73,6 +73,14 @@ public static class CgiOutputCorpus
             CgiResponseKind.Document, 200, null, null, [("Content-Type", "text/plain"), ("X-Kept", "yes")], "hello world"),
         ["repeated Set-Cookie headers are all kept, in order"] = new("Content-Type: text/plain\nSet-Cookie: a=1; Path=/\nSet-Cookie: b=2\n\n",
             CgiResponseKind.Document, 200, null, null, [("Content-Type", "text/plain"), ("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2")], ""),
+        ["a repeated header becomes one, its values joined with commas where the first stood (Apache)"] = new(
+            "Content-Type: text/plain\nX-Foo: a\nCache-Control: no-cache\nx-foo: b\nCache-Control: private\nX-Empty:\nX-Empty: v\n\n",
+            CgiResponseKind.Document, 200, null, null,
+            [("Content-Type", "text/plain"), ("X-Foo", "a, b"), ("Cache-Control", "no-cache, private"), ("X-Empty", ", v")], ""),
+        ["a second Content-Type, Location or Last-Modified replaces the first"] = new(
+            "Status: 301 Moved\nContent-Type: text/plain\nLocation: http://a/\nLast-Modified: Mon, 01 Jan 2001 00:00:00 GMT\ncontent-type: text/html\nLocation: http://b/\nLast-Modified: Tue, 02 Jan 2001 00:00:00 GMT\n\n",
+            CgiResponseKind.ClientRedirectWithDocument, 301, "Moved", "http://b/",
+            [("Content-Type", "text/html"), ("Location", "http://b/"), ("Last-Modified", "Tue, 02 Jan 2001 00:00:00 GMT")], ""),
         ["nph status line and headers"] = new("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Nph: yes\r\n\r\nraw body",
             CgiResponseKind.NonParsed, 200, "OK", null, [("Content-Type", "text/plain"), ("X-Nph", "yes")], "raw body", NonParsed: true),
         ["nph with a custom status"] = new("HTTP/1.0 299 Custom Thing\nContent-Type: text/plain\n\n",

@@ -144,8 +144,23 @@ public sealed class ResponseTests(SiteFixture fixture) : IClassFixture<SiteFixtu
         var response = await _server.SendRawAsync("GET /cgi-bin/two_types.sh HTTP/1.1\r\nHost: t");
 
         Assert.Equal(200, response.StatusCode);
-        Assert.Equal(["text/html; charset=utf-8"], response.Headers.Where(h => h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value));
+        Assert.Equal(["text/html; charset=utf-8"], ValuesOf(response, "Content-Type"));
     }
+
+    [Fact]
+    public async Task A_repeated_header_arrives_as_one_field_and_a_second_Location_replaces_the_first_as_in_Apache()
+    {
+        var response = await _server.SendRawAsync("GET /cgi-bin/repeated_headers.sh HTTP/1.1\r\nHost: t");
+
+        Assert.Equal(301, response.StatusCode);
+        Assert.Equal(["no-cache, private"], ValuesOf(response, "Cache-Control"));
+        Assert.Equal(["a, b"], ValuesOf(response, "X-Tag"));
+        Assert.Equal(["http://example.com/new"], ValuesOf(response, "Location"));
+        Assert.Equal(["a=1", "b=2"], ValuesOf(response, "Set-Cookie"));
+    }
+
+    private static IEnumerable<string> ValuesOf(RawResponse response, string name) =>
+        response.Headers.Where(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value);
 
     [Theory]
     [InlineData("If-None-Match: \"v1\"", 304)]
