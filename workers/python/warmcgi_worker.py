@@ -256,6 +256,23 @@ def watch(owner, name, before_call):
     return real
 
 
+def registering_while_loaded(register_at_fork):
+    """os.register_at_fork whose hooks run only while the module that registered them is
+    still the one loaded. A script's (its __main__, or an app module imported afresh) end
+    with its request, as they would with the process it had under CGI; a resident module's
+    (random's reseeding, logging's locks) stay for every later fork."""
+    def register(**hooks):
+        name = sys._getframe(1).f_globals.get('__name__')
+        owner = sys.modules.get(name)
+
+        def while_loaded(hook):
+            if not callable(hook):
+                return hook   # register_at_fork says what is wrong with it
+            return lambda: hook() if sys.modules.get(name) is owner else None
+        return register_at_fork(**dict((when, while_loaded(hook)) for when, hook in hooks.items()))
+    return register
+
+
 MISSING = object()
 
 
@@ -1092,6 +1109,11 @@ class ProcessState(object):
                   (sys.gettrace, sys.settrace), (sys.getprofile, sys.setprofile),
                   # gc.disable() "for speed" must not leave the worker collecting nothing
                   (gc.isenabled, lambda on: gc.enable() if on else gc.disable())]
+        if hasattr(sys, 'getdlopenflags'):   # RTLD_GLOBAL for a C extension's sake
+            getset.append((sys.getdlopenflags, sys.setdlopenflags))
+        # threading.stack_size(): called bare it returns the size and puts back the default,
+        # a fresh process's 0 -- the getter restores as it looks.
+        getset.append((_thread.stack_size, _thread.stack_size))
         if hasattr(gc, 'get_threshold'):   # not on PyPy
             getset += [(gc.get_threshold, lambda limits: gc.set_threshold(*limits)),
                        (gc.get_debug, gc.set_debug)]
@@ -1115,6 +1137,14 @@ class ProcessState(object):
         self.getsignal = getattr(sys.modules.get('_signal'), 'getsignal', signal.getsignal)
         self.handlers, self.changed_signals, self.timers_set = {}, set(), False
         self.real_signal = watch(signal, 'signal', self.noting_signal)
+        # The main thread's signal mask is inherited by every child a later request starts:
+        # a SIGTERM blocked by one script made the next one's Popen.terminate() do nothing.
+        self.real_sigmask, self.sigmask_set = getattr(signal, 'pthread_sigmask', None), False
+        if self.real_sigmask is not None:
+            self.sigmask = self.real_sigmask(signal.SIG_BLOCK, [])
+            watch(signal, 'pthread_sigmask', self.noting_sigmask)
+        self.real_set_wakeup_fd = watch(signal, 'set_wakeup_fd', self.noting_wakeup_fd)
+        self.wakeup_fd_set = False
         self.real_setitimer = watch(signal, 'setitimer', self.noting_timer)
         watch(signal, 'alarm', self.noting_timer)
         self.locale, self.locale_set = None, False
@@ -1129,6 +1159,12 @@ class ProcessState(object):
             self.handlers[signalnum] = self.getsignal(signalnum)
         self.changed_signals.add(signalnum)
 
+    def noting_sigmask(self, how, mask):
+        self.sigmask_set = True   # a thread's own mask ends with it; putting back costs one call
+
+    def noting_wakeup_fd(self, fd, *args, **kwargs):
+        self.wakeup_fd_set = True
+
     def noting_timer(self, *args, **kwargs):
         self.timers_set = True
 
@@ -1140,6 +1176,12 @@ class ProcessState(object):
             self.timers_set = False
             for which in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF):
                 self.real_setitimer(which, 0)
+        if self.sigmask_set:
+            self.sigmask_set = False
+            self.real_sigmask(signal.SIG_SETMASK, self.sigmask)
+        if self.wakeup_fd_set:   # the script's pipe is closed by now: no fd of its may stay
+            self.wakeup_fd_set = False
+            self.real_set_wakeup_fd(-1)
         while self.changed_signals:
             signum = self.changed_signals.pop()
             handler = self.handlers[signum]
@@ -1578,6 +1620,7 @@ class Worker(object):
         if PY3:
             os.register_at_fork(after_in_child=self.after_fork_child,
                                 after_in_parent=self.after_fork_parent)
+            os.register_at_fork = registering_while_loaded(os.register_at_fork)
 
     # -- connections --------------------------------------------------------------------
     def serve_forever(self):

@@ -1,10 +1,13 @@
+using System.Text.RegularExpressions;
+
 namespace WarmCgi.Functional.WarmMode;
 
 /// <summary>
 /// state.py reports signal handlers, the recursion limit, umask, the socket default timeout,
 /// logging configuration, the decimal context, sys.path, sys.modules, os.environ,
 /// sys.excepthook, sys attributes a fresh process lacks (an app's cache among them), a monkey-patched socket.socket, an
-/// added builtin, the garbage collector's settings and (Python 2) the default encoding, then
+/// added builtin, the garbage collector's settings, the thread stack size, dlopen flags, the
+/// signal wakeup fd, (Python 3) the signal mask and at-fork hooks, and (Python 2) the default encoding, then
 /// changes every one of them; warning_filters.py does the same with the
 /// warnings filters. Run again and again (in warm mode by the same worker, in fork mode in
 /// children of the interpreter), each must report what a fresh CGI process reports.
@@ -31,9 +34,16 @@ public abstract class ProcessStateTests(WarmFixture fixture, string mode)
         Assert.Equal("False", runs[^1]["socket.socket patched"]);
         Assert.Equal("False", runs[^1]["builtins has _"]);
         Assert.StartsWith("True ", runs[^1]["gc enabled"], StringComparison.Ordinal);
+        Assert.Equal("0", runs[^1]["thread stack size"]);
+        Assert.Equal("-1", runs[^1]["wakeup fd"]);
         if (python == "py2")
         {
             Assert.Equal("ascii setdefaultencoding=False", runs[^1]["default encoding"]);
+        }
+        else
+        {
+            Assert.Equal("[]", runs[^1]["blocked signals"]);
+            Assert.Single(Regex.Matches(runs[^1].Text, "at-fork hook of this request ran"));
         }
     }
 

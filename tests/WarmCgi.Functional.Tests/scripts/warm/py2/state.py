@@ -3,12 +3,14 @@
 # Run again by the same worker it must report exactly what a fresh CGI process reports.
 import __builtin__
 import decimal
+import fcntl
 import gc
 import logging
 import os
 import signal
 import socket
 import sys
+import threading
 
 umask = os.umask(077)   # reading the umask sets it: this is also one of the changes
 
@@ -39,6 +41,9 @@ print "app cache on sys=%s" % hasattr(sys, "_app_user_cache")
 print "socket.socket patched=%s" % getattr(socket.socket, "warmcgi_patched", False)
 print "builtins has _=%s" % hasattr(__builtin__, "_")
 print "gc enabled=%s thresholds=%r" % (gc.isenabled(), gc.get_threshold())
+print "thread stack size=%d" % threading.stack_size()
+print "dlopen flags=%d" % sys.getdlopenflags()
+print "wakeup fd=%d" % signal.set_wakeup_fd(-1)
 print "default encoding=%s setdefaultencoding=%s" % (sys.getdefaultencoding(), hasattr(sys, "setdefaultencoding"))
 
 signal.signal(signal.SIGALRM, ignore)
@@ -56,5 +61,10 @@ socket.socket = type("PatchedSocket", (socket.socket,), {"warmcgi_patched": True
 __builtin__._ = str
 gc.disable()
 gc.set_threshold(1, 2, 3)
+threading.stack_size(1 << 20)
+sys.setdlopenflags(os.RTLD_NOW | os.RTLD_GLOBAL)
+wakeup_r, wakeup_w = os.pipe()
+fcntl.fcntl(wakeup_w, fcntl.F_SETFL, os.O_NONBLOCK)
+signal.set_wakeup_fd(wakeup_w)
 reload(sys)
 sys.setdefaultencoding("utf-8")

@@ -3,12 +3,14 @@
 # Run again by the same worker it must report exactly what a fresh CGI process reports.
 import builtins
 import decimal
+import functools
 import gc
 import logging
 import os
 import signal
 import socket
 import sys
+import threading
 
 umask = os.umask(0o077)   # reading the umask sets it: this is also one of the changes
 
@@ -30,6 +32,13 @@ print("app cache on sys=%s" % hasattr(sys, "_app_user_cache"))
 print("socket.socket patched=%s" % getattr(socket.socket, "warmcgi_patched", False))
 print("builtins has _=%s" % hasattr(builtins, "_"))
 print("gc enabled=%s thresholds=%r" % (gc.isenabled(), gc.get_threshold()))
+print("blocked signals=%r" % sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+print("thread stack size=%d" % threading.stack_size())
+print("dlopen flags=%d" % sys.getdlopenflags())
+print("wakeup fd=%d" % signal.set_wakeup_fd(-1))
+sys.stdout.flush()
+# An at-fork hook an earlier request registered would write here.
+os.waitpid(os.fork() or os._exit(0), 0)
 
 signal.signal(signal.SIGALRM, lambda signum, frame: None)
 sys.setrecursionlimit(5000)
@@ -46,3 +55,12 @@ socket.socket = type("PatchedSocket", (socket.socket,), {"warmcgi_patched": True
 builtins._ = str
 gc.disable()
 gc.set_threshold(1, 2, 3)
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM, signal.SIGUSR1])   # children inherit it
+threading.stack_size(1 << 20)
+sys.setdlopenflags(os.RTLD_NOW | os.RTLD_GLOBAL)
+wakeup_r, wakeup_w = os.pipe()
+os.set_blocking(wakeup_w, False)
+signal.set_wakeup_fd(wakeup_w)
+# A partial, not a lambda: it needs none of the globals a module loses at its end.
+os.register_at_fork(before=functools.partial(os.write, 1, b"an at-fork hook of this request ran\n"))
+os.waitpid(os.fork() or os._exit(0), 0)   # ... while the request lasts, as in its own process
