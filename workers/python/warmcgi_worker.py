@@ -779,6 +779,32 @@ class StdStreams(object):
             return False
 
 
+def as_read_from_a_file(source, path):
+    """The source as the interpreter reads a script file, where that differs from compile()
+    of its bytes: CPython up to 3.11 ends a line at a NUL byte, taking the line's newline with
+    it (the next line joins the cut one), where compile() refuses the NUL; Python 2 refuses a
+    non-ASCII byte in a file without a coding declaration (PEP 263), which compile() lets
+    through."""
+    if b'\0' in source and not PYPY and sys.version_info < (3, 12):
+        while True:
+            nul = source.find(b'\0')
+            if nul < 0:
+                break
+            end = source.find(b'\n', nul)
+            source = source[:nul] + (b'' if end < 0 else source[end + 1:])
+    if not PY3 and not source.startswith(codecs.BOM_UTF8) and max(bytearray(source) or [0]) > 127:
+        head = source.split(b'\n', 2)[:2]
+        if not any(line.lstrip(b' \t\f').startswith(b'#') and (b'coding:' in line or b'coding=' in line)
+                   for line in head):
+            for number, line in enumerate(source.split(b'\n'), 1):
+                high = [byte for byte in bytearray(line) if byte > 127]
+                if high:
+                    raise SyntaxError("Non-ASCII character '\\x%02x' in file %s on line %d, but no "
+                                      "encoding declared; see http://python.org/dev/peps/pep-0263/ "
+                                      "for details" % (high[0], path, number))
+    return source
+
+
 def shebang_unbuffered(source):
     """True when the script's #! line passes -u (alone or among other short options)."""
     if not source.startswith(b'#!'):
@@ -1990,7 +2016,7 @@ class Worker(object):
             if entry is not None and entry[0] == key:
                 return entry, None
             with open(path, 'rb') as f:
-                source = f.read()
+                source = as_read_from_a_file(f.read(), path)
             linecache = sys.modules.get('linecache')
             if linecache is not None:   # cgitb's listing must show the new lines
                 linecache.cache.pop(path, None)

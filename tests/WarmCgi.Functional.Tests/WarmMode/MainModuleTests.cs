@@ -57,6 +57,26 @@ public abstract class MainModuleTests(WarmFixture fixture, string mode)
     [Theory]
     [InlineData("py3")]
     [InlineData("py2")]
+    public async Task A_NUL_byte_in_the_script_cuts_its_line_as_the_interpreter_reading_the_file_does(string python)
+    {
+        var runs = await _client.AssertMatchesColdAsync($"{python}/nul_byte.py", mode, 2);
+
+        Assert.Equal("before the NUL\nafter the NUL\n", runs[0].Text);
+    }
+
+    [Fact]
+    public async Task A_Python_2_script_with_a_non_ASCII_byte_and_no_coding_line_fails_as_under_CGI()
+    {
+        var cold = await _client.RunAsync("/cold/py2/undeclared_latin1.py");
+        var runs = await _client.RunTimesAsync(2, $"/{mode}/py2/undeclared_latin1.py");
+
+        Assert.Equal(502, cold.Status);
+        Assert.All(runs, run => Assert.Equal(502, run.Status));
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
     public async Task ISINDEX_words_with_a_Latin_1_escape_or_a_NUL_are_what_a_CGI_process_gets(string python)
     {
         var runs = await _client.AssertMatchesColdAsync($"{python}/main.py?caf%E9+ab%00cd", mode, 2);
