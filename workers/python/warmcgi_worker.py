@@ -1205,7 +1205,7 @@ class ProcessState(object):
         if self.sigmask_set:
             self.sigmask_set = False
             self.real_sigmask(signal.SIG_SETMASK, self.sigmask)
-        if self.wakeup_fd_set:   # the script's pipe is closed by now: no fd of its may stay
+        if self.wakeup_fd_set:   # its fd number may be closed and reused once the request is over
             self.wakeup_fd_set = False
             self.real_set_wakeup_fd(-1)
         while self.changed_signals:
