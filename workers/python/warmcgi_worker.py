@@ -513,7 +513,7 @@ class Pump(object):
 def drain(job, err, deadline, batch):
     """Read the job's stdout pipe to EOF (or the deadline), and stderr while stdout waits
     for its writers, sending records as they come -- or with batch, returning them and
-    sending only every 64 KiB. Closes the stdout pipe. Streaming (not batch), it also
+    sending only every 64 KiB or before a wait for a writer left. Closes the stdout pipe. Streaming (not batch), it also
     watches the connection: FCGI_ABORT_REQUEST (the client left) closes the pipe at once,
     so the script's next write fails with EPIPE, as a CGI process's does once its reader
     is gone -- and the worker serves on."""
@@ -529,7 +529,11 @@ def drain(job, err, deadline, batch):
                 return pending
             data = read_ready(out)
             if data is None:
-                # A writer is left (the script still runs, or a child of it): wait for both.
+                # A writer is left (the script still runs, or a child of it): what came so far
+                # goes out now, as a CGI process's output would, then wait for both.
+                if pending and batch:
+                    conn.send(b''.join(pending))
+                    pending, size = [], 0
                 if poller is None:
                     poller = select.poll()
                     poller.register(out, select.POLLIN)

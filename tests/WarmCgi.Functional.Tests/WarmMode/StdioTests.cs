@@ -172,6 +172,25 @@ public abstract class StdioTests(WarmFixture fixture, string mode)
     [Theory]
     [InlineData("py3")]
     [InlineData("py2")]
+    public async Task What_a_script_flushed_before_leaving_a_child_with_stdout_open_is_sent_at_once_as_under_CGI(string python)
+    {
+        foreach (string prefix in new[] { "cold", mode, mode })
+        {
+            string name = $"background-{mode}-{python}-{prefix}-{Guid.NewGuid():N}";
+            using var response = await _client.GetAsync($"/{prefix}/{python}/background_child.py?{name}", HttpCompletionOption.ResponseHeadersRead).Within();
+            using var body = new StreamReader(await response.Content.ReadAsStreamAsync().Within());
+
+            // The child holds stdout for 30 s unless released: a first line that waited for it never comes.
+            Assert.Equal($"started {name}", await body.ReadLineAsync().Within(Timeouts.StreamedLine));
+            await File.WriteAllTextAsync(_site.WorkFile(name + ".release"), "");
+            Assert.Equal("job done", await body.ReadLineAsync().Within());
+            Assert.Null(await body.ReadLineAsync().Within());
+        }
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
     public async Task A_non_blocking_stderr_set_by_one_request_is_blocking_again_in_the_next(string python)
     {
         var runs = await _client.AssertMatchesColdAsync($"{python}/stderr_nonblocking.py", mode, 3);
