@@ -123,13 +123,14 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
     {
         private readonly int _pid;
         private readonly Socket _stdin;
+        private readonly Socket _stdout;
         private readonly PipeEnd _stderr;
-        private readonly RateLimitLease _lease;
         private readonly TimeSpan _killGrace;
         private readonly TimeProvider _time;
         private readonly Task _stdinPump;
         private readonly Task _stderrPump;
         private readonly CancellationTokenSource _stdinCancel = new();
+        private readonly Task<ExitStatus> _exit;
         private int _aborted;
         private volatile bool _exited;
 
@@ -139,10 +140,16 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
             _pid = pid;
             _stdin = stdin;
             _stderr = stderr;
-            _lease = lease;
             _killGrace = killGrace;
             _time = time;
+            _stdout = stdout;
             Output = PipeReader.Create(new NetworkStream(stdout, ownsSocket: true), new StreamPipeReaderOptions(bufferSize: 16 * 1024));
+            // Reaped the moment it exits, and its --max-processes slot free then: a child it
+            // left in a session of its own may hold stdout open long after (a background job
+            // started with setsid), and neither may wait for that.
+            _exit = WaitForExitAsync();
+            _ = _exit.ContinueWith(static (_, lease) => ((RateLimitLease)lease!).Dispose(), lease,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             // Body and output flow at the same time: a script that writes before it reads
             // its body never deadlocks (Apache's mod_cgi does, and truncates the body).
             _stdinPump = invocation.HasBodyToSend() ? PumpStdinAsync(invocation.Body) : CloseStdin();
@@ -160,10 +167,23 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
 
         public override void Abort()
         {
+            if (Interlocked.Exchange(ref _aborted, 1) != 0)
+            {
+                return;
+            }
             // Once the script is reaped its pid may belong to someone else: never signal it.
-            if (!_exited && Interlocked.Exchange(ref _aborted, 1) == 0)
+            if (!_exited)
             {
                 _ = ProcessGroup.TerminateAsync(_pid, _killGrace, _time);
+            }
+            // The output ends now: a child in a session of its own is out of the group's
+            // reach and could hold stdout open for ever.
+            try
+            {
+                _stdout.Shutdown(SocketShutdown.Receive);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
             }
         }
 
@@ -178,10 +198,10 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
             // script has almost always exited when its stdout ends, so the request waits a
             // moment for that: the client's next request then finds the slot free. One that
             // lives on (a daemon that closed stdout) keeps its slot in the background.
-            var released = ReleaseWhenExitedAsync();
+            var cleanedUp = CleanUpWhenExitedAsync();
             try
             {
-                await released.WaitAsync(ExitWait, _time).ConfigureAwait(false);
+                await cleanedUp.WaitAsync(ExitWait, _time).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -191,18 +211,17 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
         private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(1);
 
         /// <summary>
-        /// The slot is the script's own process: it comes back when the script is reaped,
-        /// even if a background child it left keeps stderr open (that is logged until EOF).
+        /// Once the script is reaped (its slot came back then): what it used goes, the stderr
+        /// pipe once a background child it left is done with it (that is logged until EOF).
         /// </summary>
-        private async Task ReleaseWhenExitedAsync()
+        private async Task CleanUpWhenExitedAsync()
         {
             try
             {
-                await WaitForExitAsync().ConfigureAwait(false);
+                await _exit.ConfigureAwait(false);
             }
             finally
             {
-                _lease.Dispose();
                 _stdinCancel.Dispose();
                 _ = _stderrPump.ContinueWith(_ => _stderr.Dispose(), TaskScheduler.Default);
             }

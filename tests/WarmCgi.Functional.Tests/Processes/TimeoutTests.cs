@@ -79,4 +79,47 @@ public sealed class TimeoutTests(TimeoutFixture fixture) : IClassFixture<Timeout
         Assert.True(error is IOException or HttpRequestException, $"the body ended cleanly instead of being cut: {error}");
         await ProcessState.AllGoneAsync(await PidsAsync("timeout-streaming"), Timeouts.ProcessGone);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("+headers")]
+    public async Task A_child_in_a_session_of_its_own_cannot_hold_the_response_past_the_timeout(string headers)
+    {
+        // The group kill cannot reach the child (setsid), and the script has exited: the
+        // response still ends at the timeout, a 504 or a cut body, and the next one is served.
+        string name = "detached" + headers.Replace('+', '-');
+        try
+        {
+            using var response = await _server.Client.GetAsync($"/cgi-bin/detached.sh?{name}{headers}", HttpCompletionOption.ResponseHeadersRead).Within();
+            var body = await Record.ExceptionAsync(() => response.Content.ReadAsStringAsync().Within());
+
+            if (headers.Length == 0)
+            {
+                Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.True(body is IOException or HttpRequestException, $"the body ended cleanly instead of being cut: {body}");
+            }
+            using var next = await _server.Client.GetAsync("/cgi-bin/hello.sh").Within();
+            Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        }
+        finally
+        {
+            int child = ProcessState.ReadPid(await Eventually.FileAsync(_site.WorkFile(name + ".pid"), Timeouts.Request));
+            Kill(child);
+        }
+    }
+
+    private static void Kill(int pid)
+    {
+        try
+        {
+            Process.GetProcessById(pid).Kill();
+        }
+        catch (ArgumentException)
+        {
+        }
+    }
 }
