@@ -277,8 +277,17 @@ internal sealed class FastCgiConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         IsReusable = false;
+        try
+        {
+            // Before the reader disposes the stream: completing flushes what a failed flush
+            // left (a worker that died at start-up refused its ping), and fails with it.
+            await _output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // The peer is gone: there is nobody left to tell.
+        }
         await _input.CompleteAsync().ConfigureAwait(false);
-        await _output.CompleteAsync().ConfigureAwait(false);
         _socket.Dispose();
     }
 }

@@ -27,9 +27,11 @@ internal sealed partial class WorkerPool
             _ = WatchAsync(worker);
             return worker;
         }
-        catch (Exception e) when (e is WorkerBootException or Processes.SpawnException or System.Net.Sockets.SocketException
-                                   or OperationCanceledException or TimeoutException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // Whatever the failure, the reserved slot comes back and it counts as one: a start
+            // that ended unaccounted for left the pool waiting for it for good, every request
+            // a 504.
             lock (_lock)
             {
                 _starting--;
