@@ -100,5 +100,7 @@ public sealed class CgiEngine : IAsyncDisposable
     {
         await _warm.DisposeAsync().ConfigureAwait(false);
         _cold.Dispose();
+        // The workers just stopped, and scripts the drain cut off, get their SIGKILL before we go.
+        await Processes.ProcessGroup.WhenAllTerminatedAsync().ConfigureAwait(false);
     }
 }
