@@ -305,12 +305,42 @@ public sealed partial class CgiDispatcher
             case CgiError.ClientGone:
                 LogClientGone(_logger, request.Path, request.RequestId, reason);
                 break;
+            case CgiError.Overloaded:
+                NoteOverload(request, reason);
+                break;
             default:
                 LogFailed(_logger, request.Path, request.RequestId, CgiErrors.StatusCode(error), reason);
                 break;
         }
         return CgiResult.Failure(error, reason);
     }
+
+    /// <summary>
+    /// An overload is one line at its first refusal and then one per <see cref="OverloadLogInterval"/>
+    /// with the count, not a line a request: under a flood each 503 is cheap, its log line is not
+    /// (a 3 s burst at 64 connections wrote 38,000 lines).
+    /// </summary>
+    private void NoteOverload(CgiRequest request, string? reason)
+    {
+        long now = _time.GetTimestamp();
+        Interlocked.Increment(ref _overloadRefused);
+        long last = Interlocked.Read(ref _overloadLoggedAt);
+        if (last != 0 && _time.GetElapsedTime(last, now) < OverloadLogInterval)
+        {
+            return;
+        }
+        if (Interlocked.CompareExchange(ref _overloadLoggedAt, now, last) == last)
+        {
+            LogOverloaded(_logger, Interlocked.Exchange(ref _overloadRefused, 0), request.Path, request.RequestId, reason);
+        }
+    }
+
+    private static readonly TimeSpan OverloadLogInterval = TimeSpan.FromSeconds(10);
+    private long _overloadRefused;
+    private long _overloadLoggedAt;
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.Overloaded, Level = LogLevel.Warning, Message = "overloaded: {Refused} request(s) refused with 503 since the last such line, the latest {Path} [{RequestId}]: {Reason}")]
+    private static partial void LogOverloaded(ILogger logger, long refused, string path, string requestId, string? reason);
 
     [LoggerMessage(EventId = Diagnostics.EventIds.ScriptNotFound, Level = LogLevel.Information, Message = "{Path} [{RequestId}] not served: {Reason}")]
     private static partial void LogNotServed(ILogger logger, string path, string requestId, string? reason);

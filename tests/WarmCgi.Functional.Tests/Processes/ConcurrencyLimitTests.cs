@@ -55,4 +55,29 @@ public sealed class ConcurrencyLimitTests(ConcurrencyLimitFixture fixture) : ICl
             Assert.Equal($"released {queuedName}\n", await response.Content.ReadAsStringAsync().Within());
         }
     }
+
+    [Fact]
+    public async Task A_flood_of_refusals_is_one_overload_line_not_one_a_request()
+    {
+        var running = _server.Client.GetAsync("/cgi-bin/wait_release.sh?flood-first");
+        await Eventually.FileAsync(_site.WorkFile("flood-first.started"), Timeouts.Request);
+        var queued = _server.Client.GetAsync("/cgi-bin/wait_release.sh?flood-queued");
+        await Task.Delay(200);
+        int before = _server.Logs.Entries.Count(e => e.EventId.Id == 105);
+
+        for (int i = 0; i < 20; i++)
+        {
+            using var response = await _server.Client.GetAsync("/cgi-bin/hello.sh").Within();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        }
+
+        Release("flood-first");
+        Release("flood-queued");
+        using (await running.Within())
+        using (await queued.Within())
+        {
+        }
+        Assert.InRange(_server.Logs.Entries.Count(e => e.EventId.Id == 105) - before, 0, 1);
+        Assert.DoesNotContain(_server.Logs.Entries, e => e.EventId.Id == 101 && (e["Status"] ?? "") == "503");
+    }
 }
