@@ -130,7 +130,9 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
         private readonly Task _stdinPump;
         private readonly Task _stderrPump;
         private readonly CancellationTokenSource _stdinCancel = new();
-        private readonly Task<ExitStatus> _exit;
+        private readonly RateLimitLease _lease;
+        private readonly Lock _exitLock = new();
+        private Task<ExitStatus>? _exit;
         private int _aborted;
         private volatile bool _exited;
 
@@ -144,12 +146,7 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
             _time = time;
             _stdout = stdout;
             Output = PipeReader.Create(new NetworkStream(stdout, ownsSocket: true), new StreamPipeReaderOptions(bufferSize: 16 * 1024));
-            // Reaped the moment it exits, and its --max-processes slot free then: a child it
-            // left in a session of its own may hold stdout open long after (a background job
-            // started with setsid), and neither may wait for that.
-            _exit = WaitForExitAsync();
-            _ = _exit.ContinueWith(static (_, lease) => ((RateLimitLease)lease!).Dispose(), lease,
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _lease = lease;
             // Body and output flow at the same time: a script that writes before it reads
             // its body never deadlocks (Apache's mod_cgi does, and truncates the body).
             _stdinPump = invocation.HasBodyToSend() ? PumpStdinAsync(invocation.Body) : CloseStdin();
@@ -158,11 +155,33 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
 
         public override PipeReader Output { get; }
 
+        /// <summary>
+        /// The script's reaping, and its --max-processes slot free then, started once: when its
+        /// output ends (by then it has almost always exited: reaped at once, no wait to set
+        /// up), or at a timeout -- a child it left in a session of its own may hold stdout
+        /// open long after it exited (a background job started with setsid), and neither its
+        /// zombie nor its slot may wait for that.
+        /// </summary>
+        private Task<ExitStatus> Exit()
+        {
+            lock (_exitLock)
+            {
+                return _exit ??= WaitForExitAsync();
+            }
+        }
+
         private async Task<ExitStatus> WaitForExitAsync()
         {
-            var status = await ChildReaper.WaitForExitAsync(_pid).ConfigureAwait(false);
-            _exited = true;
-            return status;
+            try
+            {
+                var status = await ChildReaper.WaitForExitAsync(_pid).ConfigureAwait(false);
+                _exited = true;
+                return status;
+            }
+            finally
+            {
+                _lease.Dispose();
+            }
         }
 
         public override void Abort()
@@ -178,6 +197,7 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
             }
             // The output ends now: a child in a session of its own is out of the group's
             // reach and could hold stdout open for ever.
+            _ = Exit();
             try
             {
                 _stdout.Shutdown(SocketShutdown.Receive);
@@ -218,7 +238,7 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
         {
             try
             {
-                await _exit.ConfigureAwait(false);
+                await Exit().ConfigureAwait(false);
             }
             finally
             {

@@ -22,6 +22,13 @@ public sealed class ShutdownTests(SiteFixture fixture) : IClassFixture<SiteFixtu
         settings["Mappings:1900:Path"] = _site["warm"];
         settings["Mappings:1900:Mode"] = "warm";
         var server = await TestServer.StartAsync(settings);
+        // A worker's start counts against the 1 s timeout: on a busy machine the first
+        // request may time out waiting for one, so the pool is warmed first.
+        var deadline = DateTime.UtcNow + Timeouts.Request;
+        while ((await server.Client.GetAsync("/warm/py3/pid.py").Within()).StatusCode != System.Net.HttpStatusCode.OK && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
         string name = $"shutdown-{Guid.NewGuid():N}";
         var request = server.Client.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, url, name));
         int[] pids =
