@@ -109,6 +109,8 @@ CODE_CACHE_MAX = 1000
 # appStatus bit ASKS_TO_BE_REPLACED) rather than run out of descriptors and fail requests.
 LEAKED_FDS_MAX = int(os.environ.get('WARMCGI_LEAKED_FDS_MAX') or 256)
 ASKS_TO_BE_REPLACED = 0x100
+# Fork mode: appStatus bit for a child killed by a signal (the low byte is then its number).
+KILLED_BY_SIGNAL = 0x200
 # Signals whose default action ends the process (SIGINT's default handler raises instead).
 FATAL_BY_DEFAULT = frozenset(getattr(signal, name) for name in (
     'SIGHUP', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGUSR1',
@@ -1837,7 +1839,7 @@ class Worker(object):
             return status, names
         if os.WIFSIGNALED(wait_status):
             log('the script %s was killed by signal %d' % (script, os.WTERMSIG(wait_status)))
-            return 128 + os.WTERMSIG(wait_status), names
+            return KILLED_BY_SIGNAL | os.WTERMSIG(wait_status), names
         return os.WEXITSTATUS(wait_status), names
 
     def reap_exiting(self, wait_past=4):

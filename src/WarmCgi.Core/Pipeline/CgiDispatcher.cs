@@ -202,7 +202,7 @@ public sealed partial class CgiDispatcher
         var deadlineRegistration = deadline.Token.Register(() => { timedOut = true; execution.Abort(); });
         var abortRegistration = requestAborted.Register(execution.ClientLeft);
 
-        var (status, head, error) = await ReadHeadAsync(execution, target, deadline).ConfigureAwait(false);
+        var (status, head, error, outputEnded) = await ReadHeadAsync(execution, target, deadline).ConfigureAwait(false);
         if (status == CgiParseStatus.Complete && head!.Kind == CgiResponseKind.LocalRedirect)
         {
             await abortRegistration.DisposeAsync().ConfigureAwait(false);
@@ -212,6 +212,11 @@ public sealed partial class CgiDispatcher
         }
         if (status != CgiParseStatus.Complete)
         {
+            if (outputEnded && !timedOut && !requestAborted.IsCancellationRequested
+                && await execution.HowItEndedAsync(ExitReportWait).ConfigureAwait(false) is { } ending)
+            {
+                error += ", " + ending;
+            }
             execution.Abort();
             await abortRegistration.DisposeAsync().ConfigureAwait(false);
             await execution.DisposeAsync().ConfigureAwait(false);
@@ -242,7 +247,7 @@ public sealed partial class CgiDispatcher
     /// bounds each read of a CGI's output: a report that prints as it goes runs for as long
     /// as it keeps printing, and only a script silent for the whole timeout is killed.
     /// </summary>
-    private static async Task<(CgiParseStatus, CgiResponseHead?, string?)> ReadHeadAsync(CgiExecution execution, ScriptTarget target,
+    private static async Task<(CgiParseStatus, CgiResponseHead?, string?, bool OutputEnded)> ReadHeadAsync(CgiExecution execution, ScriptTarget target,
         ScriptDeadline deadline)
     {
         bool nonParsed = Path.GetFileName(target.ScriptFilename).StartsWith("nph-", StringComparison.Ordinal);
@@ -256,7 +261,7 @@ public sealed partial class CgiDispatcher
             }
             catch (IOException e)
             {
-                return (CgiParseStatus.Invalid, null, "reading script output failed: " + e.Message);
+                return (CgiParseStatus.Invalid, null, "reading script output failed: " + e.Message, false);
             }
             var buffer = read.Buffer;
             deadline.Extend();
@@ -267,9 +272,12 @@ public sealed partial class CgiDispatcher
                 continue;
             }
             output.AdvanceTo(status == CgiParseStatus.Complete ? buffer.Start : read.Buffer.End);
-            return (status, head, error);
+            return (status, head, error, read.IsCompleted);
         }
     }
+
+    /// <summary>How long a failed request's log line waits to say how its script ended: it has almost always exited when its output ends.</summary>
+    private static readonly TimeSpan ExitReportWait = TimeSpan.FromMilliseconds(250);
 
     /// <summary>A local redirect's own body is not sent anywhere; the script still gets to finish, as long as it writes.</summary>
     private static async Task DiscardAsync(CgiExecution execution, ScriptDeadline deadline)

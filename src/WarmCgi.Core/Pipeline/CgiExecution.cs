@@ -32,6 +32,13 @@ internal abstract class CgiExecution : IAsyncDisposable
     /// <summary>The client went away: nobody reads the rest. A process is stopped; a backend that can tell its script to stop may do so instead.</summary>
     public virtual void ClientLeft() => Abort();
 
+    /// <summary>
+    /// How the script ended ("exit code 3", "killed by signal 11"), once its output has ended
+    /// without a whole head: the reason an operator looks for in the log line of the 502.
+    /// Null when that is not known within <paramref name="wait"/>.
+    /// </summary>
+    public virtual Task<string?> HowItEndedAsync(TimeSpan wait) => Task.FromResult<string?>(null);
+
     public abstract ValueTask DisposeAsync();
 }
 

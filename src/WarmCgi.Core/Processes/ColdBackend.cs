@@ -207,6 +207,21 @@ internal sealed class ColdBackend : ICgiBackend, IDisposable
             }
         }
 
+        /// <summary>Its exit status, once what it wrote to stderr is logged: that comes before the 502's line, as in Apache's log.</summary>
+        public override async Task<string?> HowItEndedAsync(TimeSpan wait)
+        {
+            var exit = Exit();
+            try
+            {
+                await Task.WhenAll(exit, _stderrPump).WaitAsync(wait, _time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A background child holds stderr open, or the script lives on without stdout.
+            }
+            return exit.IsCompletedSuccessfully ? exit.Result.ToString() : null;
+        }
+
         public override async ValueTask DisposeAsync()
         {
             await Output.CompleteAsync().ConfigureAwait(false);

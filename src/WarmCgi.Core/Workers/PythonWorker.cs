@@ -21,6 +21,9 @@ internal sealed partial class PythonWorker : IAsyncDisposable
     /// </summary>
     public const int AsksToBeReplaced = 0x100;
 
+    /// <summary>Fork mode's appStatus bit for a child killed by a signal: the low byte is the signal's number.</summary>
+    public const int KilledBySignal = 0x200;
+
     private static int _counter;
     private readonly ILogger _logger;
     private readonly Socket _log;
@@ -64,6 +67,9 @@ internal sealed partial class PythonWorker : IAsyncDisposable
     }
 
     public long IdleSinceTicks { get; set; }
+
+    /// <summary>The server stopped it (a timeout, a client gone, shutdown): its exit is no news.</summary>
+    public bool StoppedByServer => Volatile.Read(ref _stopping) == 1;
 
     public bool IsAlive => !Exited.IsCompleted && Interlocked.CompareExchange(ref _stopping, 0, 0) == 0;
 

@@ -5,6 +5,7 @@ using WarmCgi.Cgi;
 using WarmCgi.Configuration;
 using WarmCgi.FastCgi;
 using WarmCgi.Pipeline;
+using WarmCgi.Processes;
 using WarmCgi.Routing;
 
 namespace WarmCgi.Workers;
@@ -141,6 +142,32 @@ public sealed class WarmBackend : ICgiBackend, IAsyncDisposable
                 return;
             }
             _ = StopUnlessEndedAsync(AbortGrace);
+        }
+
+        /// <summary>The script's exit status from END_REQUEST, or how its worker died with it (os._exit, a crash).</summary>
+        public override async Task<string?> HowItEndedAsync(TimeSpan wait)
+        {
+            if (!await EndsWithinAsync(wait).ConfigureAwait(false))
+            {
+                return null;
+            }
+            var end = await _exchange.End.ConfigureAwait(false);
+            switch (end.Outcome)
+            {
+                case FastCgiOutcome.Completed:
+                    return ((end.AppStatus & PythonWorker.KilledBySignal) != 0
+                        ? new ExitStatus(-1, end.AppStatus & 0x7F) : new ExitStatus(end.AppStatus & 0xFF, 0)).ToString();
+                case FastCgiOutcome.ProtocolError:
+                    return end.Detail;
+            }
+            try
+            {
+                return "its worker ended: " + await _worker.Exited.WaitAsync(wait, _time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return "its worker closed the connection";
+            }
         }
 
         /// <summary>Whether the request ends (END_REQUEST, or the connection's end) within <paramref name="time"/>.</summary>

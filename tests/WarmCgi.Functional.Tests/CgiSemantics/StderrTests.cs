@@ -60,6 +60,20 @@ public sealed class StderrTests(SiteFixture fixture) : IClassFixture<SiteFixture
     }
 
     [Fact]
+    public async Task A_script_that_fails_before_its_headers_is_logged_with_its_stderr_first_and_then_how_it_ended()
+    {
+        // Apache's order: the script's own words, then the server's "End of script output".
+        using var response = await _server.Client.GetAsync("/cgi-bin/fails_loudly.sh").Within();
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+
+        var failed = await _server.Logs.WaitForAsync(e => e.EventId.Id == 101 && e["Path"] == "/cgi-bin/fails_loudly.sh", "the 502's line");
+        var entries = _server.Logs.Entries.ToList();
+        int said = entries.FindIndex(e => e["Line"] == "fails_loudly: the database is down");
+        Assert.InRange(said, 0, entries.IndexOf(failed) - 1);
+        Assert.EndsWith("(no output), exit code 2", failed["Reason"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_megabyte_of_stderr_before_any_output_does_not_deadlock()
     {
         using var response = await _server.Client.GetAsync("/cgi-bin/stderr_flood.sh").Within();

@@ -48,6 +48,27 @@ public abstract class ExitTests(WarmFixture fixture, string mode)
         await _server.Logs.WaitForAsync(e => e["Script"] == $"/{mode}/{python}/exits.py" && e["Line"] == "exits.py: a message for stderr",
             "the SystemExit message, logged");
     }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
+    public async Task A_script_that_ends_before_its_headers_has_its_exit_code_or_signal_in_the_502s_log_line(string python)
+    {
+        // What an operator needs to tell a sys.exit(3) from a crash, in every mode.
+        string worker = mode == "warm" ? "its worker ended: " : "";
+        foreach (var (prefix, path, ending) in new[]
+        {
+            ("cold", "exit_code.py?3", "exit code 3"), (mode, "exit_code.py?3", "exit code 3"),
+            ("cold", "crash.py?silent", "killed by signal 9"), (mode, "crash.py?silent", worker + "killed by signal 9"),
+        })
+        {
+            var run = await _client.RunAsync($"/{prefix}/{python}/{path}");
+            Assert.Equal(502, run.Status);
+            string script = $"/{prefix}/{python}/{path[..path.IndexOf('?', StringComparison.Ordinal)]}";
+            var line = await _server.Logs.WaitForAsync(e => e.EventId.Id == 101 && e["Path"] == script, $"the 502's line for {script}");
+            Assert.EndsWith("end of script output before headers (no output), " + ending, line["Reason"], StringComparison.Ordinal);
+        }
+    }
 }
 
 /// <summary>A resident worker ends a request at sys.exit and its kin, and stays to serve the next.</summary>
