@@ -21,6 +21,7 @@ internal static class EventIds
     public const int WorkerLog = 204;
     public const int PoolGaveUp = 205;
     public const int WorkerProtocolError = 206;
+    public const int WorkerStopped = 207;
 
     public const int Listening = 300;
     public const int ConfigInvalid = 301;

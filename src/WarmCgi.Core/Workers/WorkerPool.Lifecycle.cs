@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using WarmCgi.Processes;
 
 namespace WarmCgi.Workers;
 
@@ -90,14 +91,23 @@ internal sealed partial class WorkerPool
     private async Task WatchAsync(PythonWorker worker)
     {
         var status = await worker.Exited.ConfigureAwait(false);
-        bool unexpected;
+        bool listed;
         lock (_lock)
         {
-            unexpected = _all.Remove(worker);
+            listed = _all.Remove(worker);
         }
-        if (unexpected)
+        // Told apart by the status, not by who noticed first: a worker whose script called
+        // os._exit is retired by its request's end as soon as by this watch, and its exit
+        // code is still news; the server's own SIGTERM or SIGKILL (a timeout, a client
+        // gone, recycling) is not, the request's or the recycling's line says why.
+        bool serversSignal = worker.StoppedByServer && status.Signal is LibC.SIGTERM or LibC.SIGKILL;
+        if (serversSignal)
         {
-            LogExited(_logger, worker.Pid, status.ToString());
+            LogStopped(_logger, worker.Pid, status);
+        }
+        else if (listed || status.Code != 0 || status.Signal != 0)
+        {
+            LogExited(_logger, worker.Pid, status);
         }
     }
 
@@ -148,8 +158,11 @@ internal sealed partial class WorkerPool
     [LoggerMessage(EventId = Diagnostics.EventIds.WorkerStarted, Level = LogLevel.Information, Message = "worker {Pid} started ({Interpreter})")]
     private static partial void LogStarted(ILogger logger, int pid, string interpreter);
 
-    [LoggerMessage(EventId = Diagnostics.EventIds.WorkerExited, Level = LogLevel.Warning, Message = "worker {Pid} exited unexpectedly: {Status}")]
-    private static partial void LogExited(ILogger logger, int pid, string status);
+    [LoggerMessage(EventId = Diagnostics.EventIds.WorkerExited, Level = LogLevel.Warning, Message = "worker {Pid} exited: {Status} (a script's os._exit or crash, or a signal from outside); it is replaced as needed")]
+    private static partial void LogExited(ILogger logger, int pid, ExitStatus status);
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.WorkerStopped, Level = LogLevel.Debug, Message = "worker {Pid} stopped by the server: {Status}")]
+    private static partial void LogStopped(ILogger logger, int pid, ExitStatus status);
 
     [LoggerMessage(EventId = Diagnostics.EventIds.WorkerBootFailed, Level = LogLevel.Error, Message = "a {Interpreter} worker failed to start: {Reason}")]
     private static partial void LogBootFailed(ILogger logger, string interpreter, string reason);

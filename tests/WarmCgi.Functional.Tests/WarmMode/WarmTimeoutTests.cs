@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.WarmMode;
@@ -11,6 +12,7 @@ public class WarmTimeoutFixture : ForkFixture
     {
         var settings = base.Settings();
         settings["Timeout"] = Seconds;
+        settings["Logging:LogLevel:WarmCgi"] = "Debug";   // a stopped worker's line (207) is Debug
         return settings;
     }
 }
@@ -29,6 +31,12 @@ public sealed class WarmTimeoutTests(WarmTimeoutFixture fixture) : IClassFixture
         var next = await ServedAsync("/warm/py3/pid.py");
         Assert.Equal(200, next.Status);
         Assert.NotEqual(worker, next.Pid);
+        // The 504's line says why; a Warning that the worker "exited" would send an operator
+        // looking for a crash that never was.
+        string pid = worker.ToString(CultureInfo.InvariantCulture);
+        var exit = await fixture.Server.Logs.WaitForAsync(
+            e => e.EventId.Id is 201 or 207 && e["Pid"] == pid, "the timed-out worker's exit line");
+        Assert.Equal(207, exit.EventId.Id);
     }
 
     [Fact]
