@@ -63,8 +63,9 @@ internal sealed partial class CgiRequestHandler
             await ServeDocumentAsync(context, location, next).ConfigureAwait(false);
             return;
         }
-        var head = result.Head!;
-        int condition = ScriptConditions.Evaluate(context.Request, head);
+        var now = DateTimeOffset.UtcNow;
+        var head = ScriptConditions.WithRationalLastModified(result.Head!, now);
+        int condition = ScriptConditions.Evaluate(context.Request, head, now);
         if (condition != 0)
         {
             head = head with { StatusCode = condition, ReasonPhrase = null };
@@ -186,7 +187,9 @@ internal sealed partial class CgiRequestHandler
     /// Streams the script's output to the client as it comes (or drains it, for HEAD and
     /// redirects). A script whose whole output is already here -- most are, a resident one
     /// especially -- gets a Content-Length: the response then leaves in one write, where
-    /// chunked encoding would take a second one for its last chunk.
+    /// chunked encoding would take a second one for its last chunk. A head whose body does
+    /// not follow goes out on its own, as Apache flushes it when a read of the script would
+    /// block: a "please wait" page, a long poll or an event stream shows its headers at once.
     /// </summary>
     private static async Task<long> CopyBodyAsync(CgiResult result, HttpResponse? response, CancellationToken cancellationToken)
     {
@@ -197,7 +200,12 @@ internal sealed partial class CgiRequestHandler
         {
             while (true)
             {
-                var read = await source.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+                if (!source.TryRead(out var read))
+                {
+                    read = response is { HasStarted: false }
+                        ? await ReadStartingAloneAsync(source, response, cancellationToken).ConfigureAwait(false)
+                        : await source.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+                }
                 var buffer = read.Buffer;
                 result.OutputArrived(read.IsCompleted);
                 // (Output cut short by the timeout is not whole: that response ends in a reset.)
@@ -233,6 +241,30 @@ internal sealed partial class CgiRequestHandler
             // The client went away, or the script's socket broke: the dispatcher has killed the script.
         }
         return total;
+    }
+
+    /// <summary>
+    /// How long a head waits for the first of its body: lines a script writes one by one (a
+    /// shell script's echo) still leave together, in one write with a Content-Length.
+    /// </summary>
+    private static readonly TimeSpan HeadAloneAfter = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The next read of the script's output; the response starts (its head alone) if that read takes longer than <see cref="HeadAloneAfter"/>.</summary>
+    private static async Task<ReadResult> ReadStartingAloneAsync(PipeReader source, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var read = source.ReadAsync(CancellationToken.None).AsTask();
+        if (await Task.WhenAny(read, Task.Delay(HeadAloneAfter, cancellationToken)).ConfigureAwait(false) != read)
+        {
+            try
+            {
+                await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);   // StartAsync alone holds the head back
+            }
+            catch (OperationCanceledException)
+            {
+                // The client left: the copy ends on the read that follows.
+            }
+        }
+        return await read.ConfigureAwait(false);
     }
 
     private static Task WriteFailureAsync(HttpContext context, CgiError error)

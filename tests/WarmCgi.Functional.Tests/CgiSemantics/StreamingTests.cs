@@ -24,4 +24,18 @@ public sealed class StreamingTests(SiteFixture fixture) : IClassFixture<SiteFixt
         Assert.Equal("first line", first);
         Assert.Equal("last line\n", rest);
     }
+
+    [Fact]
+    public async Task Headers_reach_the_client_before_a_body_the_script_holds_back()
+    {
+        // head_first.py flushes its head alone, then holds its body until it is released:
+        // Apache sends the head when a read of the script would block.
+        using var response = await _client.GetAsync("/cgi-bin/head_first.py?cold-head-first", HttpCompletionOption.ResponseHeadersRead)
+            .Within(Timeouts.StreamedLine);
+        await File.WriteAllTextAsync(_site.WorkFile("cold-head-first.release"), "").Within();
+        string body = await response.Content.ReadAsStringAsync().Within();
+
+        Assert.Equal("first", Assert.Single(response.Headers.GetValues("X-Head")));
+        Assert.Equal("body\n", body);
+    }
 }

@@ -35,6 +35,22 @@ public abstract class OutputTests(WarmFixture fixture, string mode)
     [Theory]
     [InlineData("py3")]
     [InlineData("py2")]
+    public async Task Headers_reach_the_client_before_a_body_the_script_holds_back(string python)
+    {
+        // head_first.py flushes its head alone, then holds its body until it is released.
+        string name = python + "-head-first";
+        using var response = await Client.GetAsync($"/{mode}/{python}/head_first.py?{name}", HttpCompletionOption.ResponseHeadersRead)
+            .Within(Timeouts.StreamedLine);
+        await File.WriteAllTextAsync(_site.WorkFile(name + ".release"), "").Within();
+        string body = await response.Content.ReadAsStringAsync().Within();
+
+        Assert.Equal("first", Assert.Single(response.Headers.GetValues("X-Head")));
+        Assert.Equal("body\n", body);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
     public async Task Twenty_megabytes_of_output_pass_whole_request_after_request(string python)
     {
         byte[] block = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789abcdef", 4096)));
