@@ -156,7 +156,7 @@ public static class CgiOutputParser
         {
             kind = CgiResponseKind.ClientRedirectWithDocument;
         }
-        head = new CgiResponseHead(kind, status, reason, location, kept);
+        head = new CgiResponseHead(kind, status, reason, location, kept, hasStatus);
         return CgiParseStatus.Complete;
     }
 

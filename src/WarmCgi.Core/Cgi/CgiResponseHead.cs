@@ -15,9 +15,11 @@ public enum CgiResponseKind
 }
 
 /// <summary>The parsed header section of a script's output.</summary>
+/// <param name="StatusFromScript">The script sent a Status header: its status stands, and no conditional request overrides it (Apache's rule).</param>
 public sealed record CgiResponseHead(
     CgiResponseKind Kind,
     int StatusCode,
     string? ReasonPhrase,
     string? Location,
-    IReadOnlyList<KeyValuePair<string, string>> Headers);
+    IReadOnlyList<KeyValuePair<string, string>> Headers,
+    bool StatusFromScript = false);

@@ -170,12 +170,46 @@ public sealed class ResponseTests(SiteFixture fixture) : IClassFixture<SiteFixtu
     [InlineData("If-Match: \"v0\"", 412)]
     [InlineData("If-Match: \"v1\"", 200)]
     [InlineData("If-Unmodified-Since: Sun, 31 Dec 2023 00:00:00 GMT", 412)]
+    [InlineData("If-Modified-Since: Mon, 01 Jan 2035 00:00:00 GMT", 200)]   // a date to come is no date the client saw
     public async Task A_conditional_GET_is_answered_against_the_script_s_own_validators_as_in_Apache(string condition, int expected)
     {
         var response = await _server.SendRawAsync("GET /cgi-bin/validators.sh HTTP/1.1\r\nHost: t\r\n" + condition);
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal(expected == 200 ? "version 1\n" : "", response.BodyText);
+    }
+
+    [Theory]
+    [InlineData("If-None-Match: \"v1\"")]
+    [InlineData("If-Modified-Since: Tue, 02 Jan 2024 00:00:00 GMT")]
+    [InlineData("If-Match: \"v0\"")]
+    public async Task A_script_s_own_Status_stands_against_a_conditional_GET_as_in_Apache(string condition)
+    {
+        var response = await _server.SendRawAsync("GET /cgi-bin/validators.sh?status HTTP/1.1\r\nHost: t\r\n" + condition);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("version 1\n", response.BodyText);
+    }
+
+    [Theory]
+    [InlineData("rfc850", "Mon, 01 Jan 2024 00:00:00 GMT")]
+    [InlineData("asctime", "Mon, 01 Jan 2024 00:00:00 GMT")]
+    [InlineData("garbage", null)]
+    public async Task A_script_s_Last_Modified_leaves_in_RFC_1123_form_or_not_at_all_as_from_Apache(string form, string? expected)
+    {
+        var response = await _server.SendRawAsync($"GET /cgi-bin/last_modified.sh?{form} HTTP/1.1\r\nHost: t");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(expected is null ? [] : [expected], ValuesOf(response, "Last-Modified"));
+    }
+
+    [Fact]
+    public async Task A_Last_Modified_in_the_future_is_lowered_to_now_as_by_Apache()
+    {
+        var response = await _server.SendRawAsync("GET /cgi-bin/last_modified.sh?future HTTP/1.1\r\nHost: t");
+
+        var sent = DateTimeOffset.Parse(Assert.Single(ValuesOf(response, "Last-Modified")), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(sent, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddSeconds(1));
     }
 
     [Fact]
