@@ -46,7 +46,11 @@ internal sealed partial class CgiRequestHandler
             await WriteFailureAsync(context, CgiError.BodyTooLarge).ConfigureAwait(false);
             return;
         }
-        var request = CgiHttpRequest.From(context);
+        if (CgiHttpRequest.From(context) is not { } request)
+        {
+            await WriteFailureAsync(context, CgiError.BadRequest).ConfigureAwait(false);
+            return;
+        }
         await using var result = await _engine.Dispatcher.ExecuteAsync(request, context.RequestAborted).ConfigureAwait(false);
         if (result.Error != CgiError.None)
         {

@@ -16,6 +16,27 @@ public sealed class HeaderFilteringTests(SiteFixture fixture) : IClassFixture<Si
         return ScriptView.FetchAsync(_server.Client, request);
     }
 
+    [Theory]
+    [InlineData("GET /cgi-bin/env.py?a\u0001b HTTP/1.1\r\nHost: t")]
+    [InlineData("GET /cgi-bin/env.py/a\u007Fb HTTP/1.1\r\nHost: t")]
+    [InlineData("GET /cgi-bin/env.py?a#frag HTTP/1.1\r\nHost: t")]
+    [InlineData("GET /cgi-bin/env.py HTTP/1.1\r\nHost: t\r\nX-Log: a\u001B[31mred")]
+    public async Task A_control_character_in_the_target_or_a_header_value_is_a_400_as_from_Apache(string head)
+    {
+        // Raw, it would reach the script in QUERY_STRING, PATH_INFO or HTTP_X_LOG: a terminal escape in a log a script writes.
+        var response = await _server.SendRawAsync(head);
+
+        Assert.Equal(400, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_tab_in_a_header_value_reaches_the_script()
+    {
+        var view = await FetchWithAsync("/cgi-bin/env.py", ("X-Tabbed", "a\tb"));
+
+        Assert.Equal("a\tb", view["HTTP_X_TABBED"]);
+    }
+
     [Fact]
     public async Task The_Proxy_header_never_becomes_HTTP_PROXY()
     {
