@@ -46,6 +46,11 @@ internal sealed partial class CgiRequestHandler
             await WriteFailureAsync(context, CgiError.BodyTooLarge).ConfigureAwait(false);
             return;
         }
+        if (HttpMethods.IsTrace(context.Request.Method))
+        {
+            await WriteFailureAsync(context, CgiError.MethodNotAllowed).ConfigureAwait(false);
+            return;
+        }
         if (CgiHttpRequest.From(context) is not { } request)
         {
             await WriteFailureAsync(context, CgiError.BadRequest).ConfigureAwait(false);
@@ -284,6 +289,10 @@ internal sealed partial class CgiRequestHandler
         if (error == CgiError.Overloaded)
         {
             response.Headers.RetryAfter = "1";
+        }
+        if (error == CgiError.MethodNotAllowed)
+        {
+            response.Headers.Allow = "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH";   // a script takes any method but TRACE
         }
         if (error == CgiError.DirectoryWithoutSlash)
         {

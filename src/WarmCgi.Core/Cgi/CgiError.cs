@@ -13,6 +13,8 @@ public enum CgiError
     DirectoryWithoutSlash,
     BodyTooLarge,
     BadRequest,
+    /// <summary>TRACE: Debian's Apache (TraceEnable Off) answers it 405 before any script runs; it would echo the client's cookies to a script that reflects its request.</summary>
+    MethodNotAllowed,
     /// <summary>The script printed no header, a malformed one, or ended before the blank line.</summary>
     BadScriptOutput,
     /// <summary>The script (or its worker) could not be started.</summary>
@@ -35,6 +37,7 @@ public static class CgiErrors
         CgiError.DirectoryWithoutSlash => 301,
         CgiError.BodyTooLarge => 413,
         CgiError.BadRequest => 400,
+        CgiError.MethodNotAllowed => 405,
         CgiError.BadScriptOutput => 502,
         CgiError.BackendCrashed => 502,
         CgiError.SpawnFailed => 500,

@@ -30,6 +30,20 @@ public sealed class HeaderFilteringTests(SiteFixture fixture) : IClassFixture<Si
     }
 
     [Fact]
+    public async Task TRACE_is_a_405_and_runs_no_script_as_under_Debian_s_Apache()
+    {
+        // TraceEnable Off: a script reflecting its request would echo the client's cookies (cross-site tracing).
+        var response = await _server.SendRawAsync("TRACE /cgi-bin/env.py HTTP/1.1\r\nHost: t\r\nCookie: secret=1");
+
+        Assert.Equal(405, response.StatusCode);
+        Assert.DoesNotContain("secret", response.BodyText, StringComparison.Ordinal);
+        Assert.DoesNotContain("TRACE", ValuesOf(response, "Allow").Single(), StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<string> ValuesOf(RawResponse response, string name) =>
+        response.Headers.Where(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value);
+
+    [Fact]
     public async Task A_tab_in_a_header_value_reaches_the_script()
     {
         var view = await FetchWithAsync("/cgi-bin/env.py", ("X-Tabbed", "a\tb"));
