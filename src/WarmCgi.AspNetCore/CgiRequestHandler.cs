@@ -72,6 +72,11 @@ internal sealed partial class CgiRequestHandler
             await ServeDocumentAsync(context, location, next).ConfigureAwait(false);
             return;
         }
+        if (result.Head is { RawHead: { } rawHead } && RawResponseOutput.For(context) is { } raw)
+        {
+            await SendUnchangedAsync(context, result, rawHead, raw).ConfigureAwait(false);
+            return;
+        }
         var now = DateTimeOffset.UtcNow;
         var head = ScriptConditions.WithRationalLastModified(result.Head!, now);
         int condition = ScriptConditions.Evaluate(context.Request, head, now);
@@ -89,7 +94,8 @@ internal sealed partial class CgiRequestHandler
         bool sendBody = !redirect && !HttpMethods.IsHead(request.Method)
             && head.StatusCode is >= 200 and not 204 and not 304 && condition == 0;
         byte[]? document = redirect ? RedirectDocument.For(context.Response, head.Location!) : null;
-        long sent = await CopyBodyAsync(result, sendBody ? context.Response : null, context.RequestAborted).ConfigureAwait(false);
+        long sent = await CopyBodyAsync(result, sendBody ? context.Response : null, sendBody ? context.Response.BodyWriter : null,
+            context.RequestAborted).ConfigureAwait(false);
         if (document is not null && !HttpMethods.IsHead(request.Method) && !context.RequestAborted.IsCancellationRequested)
         {
             await context.Response.Body.WriteAsync(document, context.RequestAborted).ConfigureAwait(false);
@@ -105,6 +111,31 @@ internal sealed partial class CgiRequestHandler
         {
             // Headers are gone already: a cut connection is the only honest way to say "incomplete".
             LogTruncated(_logger, request.Path, request.RequestId);
+            context.Abort();
+        }
+    }
+
+    /// <summary>
+    /// An nph- script's output, its head included, goes to the client as it wrote it (RFC
+    /// 3875 5, Apache), a HEAD's body too; the connection closes after it.
+    /// </summary>
+    private async Task SendUnchangedAsync(HttpContext context, CgiResult result, byte[] rawHead, RawResponseOutput raw)
+    {
+        context.Response.StatusCode = result.Head!.StatusCode;   // for the access log
+        raw.TakeOver(context.Response);
+        long sent = 0;
+        try
+        {
+            await raw.Raw.WriteAsync(rawHead, context.RequestAborted).ConfigureAwait(false);
+            sent = await CopyBodyAsync(result, response: null, raw.Raw, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        context.Features.Set(new ResponseBytesFeature(sent));
+        if (result.TimedOut)
+        {
+            LogTruncated(_logger, context.Request.Path, context.TraceIdentifier);
             context.Abort();
         }
     }
@@ -200,10 +231,11 @@ internal sealed partial class CgiRequestHandler
     /// not follow goes out on its own, as Apache flushes it when a read of the script would
     /// block: a "please wait" page, a long poll or an event stream shows its headers at once.
     /// </summary>
-    private static async Task<long> CopyBodyAsync(CgiResult result, HttpResponse? response, CancellationToken cancellationToken)
+    /// <param name="response">The response whose start and length the copy decides, or null when it is not the copy's to decide.</param>
+    /// <param name="destination">Where the body goes, or null to drain it.</param>
+    private static async Task<long> CopyBodyAsync(CgiResult result, HttpResponse? response, PipeWriter? destination, CancellationToken cancellationToken)
     {
         PipeReader source = result.Body;
-        var destination = response?.BodyWriter;
         long total = 0;
         try
         {

@@ -101,9 +101,10 @@ internal static class Server
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // A client that half-closes after its request still gets the answer, as from Apache;
-            // an HTTP/1.0 POST without Content-Length runs its script with no body, as there.
+            // an HTTP/1.0 POST without Content-Length runs its script with no body, as there;
+            // an nph- script's output reaches the client unchanged.
             static void HalfClose(ListenOptions listen) =>
-                listen.Use(FirstHeadRewriter.Middleware).Use(HalfCloseTolerantConnection.Middleware);
+                listen.Use(RawResponseOutput.Middleware).Use(FirstHeadRewriter.Middleware).Use(HalfCloseTolerantConnection.Middleware);
             foreach (var listen in options.Listen)
             {
                 _ = ListenAddress.TryParse(listen, out var address); // validated already

@@ -22,4 +22,8 @@ public sealed record CgiResponseHead(
     string? ReasonPhrase,
     string? Location,
     IReadOnlyList<KeyValuePair<string, string>> Headers,
-    bool StatusFromScript = false);
+    bool StatusFromScript = false)
+{
+    /// <summary>An nph- script's head as it wrote it, byte for byte, for a front door that can send it so.</summary>
+    public byte[]? RawHead { get; init; }
+}

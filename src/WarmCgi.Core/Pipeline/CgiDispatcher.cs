@@ -271,6 +271,10 @@ public sealed partial class CgiDispatcher
                 output.AdvanceTo(buffer.Start, buffer.End);
                 continue;
             }
+            if (nonParsed && head is not null)
+            {
+                head = head with { RawHead = read.Buffer.Slice(0, buffer.Start).ToArray() };   // before AdvanceTo frees it
+            }
             output.AdvanceTo(status == CgiParseStatus.Complete ? buffer.Start : read.Buffer.End);
             return (status, head, error, read.IsCompleted);
         }

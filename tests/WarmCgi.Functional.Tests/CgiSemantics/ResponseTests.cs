@@ -53,6 +53,18 @@ public sealed class ResponseTests(SiteFixture fixture) : IClassFixture<SiteFixtu
     }
 
     [Theory]
+    [InlineData("GET", "nph-http10.sh", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nold client\n")]
+    [InlineData("HEAD", "nph-http10.sh", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nold client\n")]
+    [InlineData("GET", "nph-chunked.sh", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n5\r\nhello\r\n0\r\n\r\n")]
+    public async Task An_nph_script_s_output_reaches_the_client_byte_for_byte_as_from_Apache(string method, string script, string expected)
+    {
+        // No Date or Server added, its HTTP/1.0 status line kept, its own chunks not chunked again (RFC 3875 5).
+        var response = await _server.SendRawAsync($"{method} /cgi-bin/{script} HTTP/1.1\r\nHost: t");
+
+        Assert.Equal(expected, response.RawText);
+    }
+
+    [Theory]
     [InlineData("noheader", "malformed")]
     [InlineData("malformed", "malformed")]
     [InlineData("folded", "folded")]
