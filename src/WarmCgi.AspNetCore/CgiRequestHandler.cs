@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 using WarmCgi.Cgi;
 using WarmCgi.Pipeline;
 
@@ -179,7 +180,11 @@ internal sealed partial class CgiRequestHandler
         {
             return false;   // Kestrel refuses control characters
         }
-        return TryAppendHeaders(context.Response, head.Headers, head.Kind == CgiResponseKind.NonParsed);
+        // A 204 or 304 has no body to type: Apache leaves the script's Content-Type out.
+        var headers = head.StatusCode is 204 or 304
+            ? head.Headers.Where(h => !h.Key.Equals(HeaderNames.ContentType, StringComparison.OrdinalIgnoreCase))
+            : head.Headers;
+        return TryAppendHeaders(context.Response, headers, head.Kind == CgiResponseKind.NonParsed);
     }
 
     /// <summary>A script's headers onto the response; false when Kestrel refuses one (a control character).</summary>
