@@ -1415,6 +1415,30 @@ class ModuleGuard(object):
         self.folders[folder] = (mtime, names)
         return names
 
+    def drop_app_modules(self):
+        """Interpreter shutdown for the app's own modules a request imported, while fds 0-2
+        are still its own: out of sys.modules and their globals cleared, the last imported
+        first, as the interpreter clears modules at exit -- so what they hold (a log file
+        not yet flushed, a stream over stdout, a lock, a database transaction) is flushed,
+        closed or rolled back now, into this response, as when a CGI process exits. Left
+        to the collector, io objects in a cycle are finalized in no set order (a text
+        file's pending lines are lost when its buffer goes first: bpo-17852), and until
+        then they hold their locks for later requests. after_request does the rest."""
+        mods, base = sys.modules, self.base
+        if self.keep_app or len(mods) == len(base) and (
+                last_key(mods) == self.base_last if PY3 else mods == base):
+            return
+        new = [name for name in mods if name not in base]   # in import order (Python 3)
+        dropped = []
+        for name in new:
+            module = mods[name]
+            if not self.is_resident(name, module):
+                del mods[name]
+                dropped.append(module)
+        for module in reversed(dropped):
+            if isinstance(module, type(sys)):
+                clear_module(module.__dict__)
+
     def after_request(self):
         mods, base = sys.modules, self.base
         shadowed = bool(self.aside)
@@ -2085,11 +2109,16 @@ class Worker(object):
         # closed now and not while a later request uses fd 1; then __main__'s globals.
         sys.stdin, sys.stdout, sys.stderr = self.streams
         clear_module(main_mod.__dict__)
-        # What the script's reference cycles hold (a footer a __del__ prints, a file not
-        # yet flushed, replaced streams) goes now, into this response, as the interpreter's
-        # last collection does at exit. On CPython the request's young objects suffice
-        # (cheap); PyPy has no reference counting: everything.
-        if PYPY:
+        self.modules.drop_app_modules()
+        # What the script's reference cycles and its app modules hold (a footer a __del__
+        # prints, a file not yet flushed, replaced streams, a lock) goes now, into this
+        # response, as the interpreter's last collection does at exit. A full collection:
+        # a request that allocates much moves its cycles to the oldest generation (a
+        # fork child's would never be collected at all). Resident objects are frozen out
+        # of it (startup, collect_garbage): ~5 us for hello.py, 11 for a 4 ms request.
+        # Python 2 cannot freeze them (a full collection: ~0.5 ms), but it clears a
+        # module's globals as the module goes: the young objects suffice, but in a child.
+        if PY3 or PYPY or os.getpid() != self.pid:
             gc.collect()
         else:
             gc.collect(1)
@@ -2363,7 +2392,11 @@ def startup(argv):
         atexit._clear()
     else:
         del atexit._exithandlers[:]
-    return Worker(listen, devnull)
+    worker = Worker(listen, devnull)
+    if hasattr(gc, 'freeze'):   # what start-up loaded is resident: out of each request's collection
+        gc.collect()
+        gc.freeze()
+    return worker
 
 
 def main(argv):

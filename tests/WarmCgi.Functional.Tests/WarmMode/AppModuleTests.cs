@@ -26,6 +26,35 @@ public abstract class AppModuleTests(WarmFixture fixture, string mode)
     [Theory]
     [InlineData("py3")]
     [InlineData("py2")]
+    public async Task What_an_app_module_holds_is_flushed_closed_and_released_at_the_end_of_each_request(string python)
+    {
+        // appres.py keeps a log file, a lock and its own stream over stdout: as a CGI
+        // process's exit, each request's end must flush the log (the next request counts
+        // its line), release the lock (the next one takes it) and send what the stream holds.
+        string tag = $"{mode}-{python}";
+        var runs = await _client.RunTimesAsync(3, $"/{mode}/{python}/uses_appres.py?{tag}");
+
+        Assert.All(runs, run => Assert.Equal(200, run.Status));
+        Assert.Equal(["0", "1", "2"], runs.Select(run => run["logged"]));
+        ScriptRuns.AssertWorkers(mode, runs);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    public async Task A_file_held_in_a_reference_cycle_is_flushed_at_the_end_of_each_request(string python)
+    {
+        // cycle_log.py's log object refers to itself and outlives a young-generation
+        // collection: the interpreter's last collection at exit still flushes its file.
+        string tag = $"{mode}-{python}";
+        var runs = await _client.RunTimesAsync(3, $"/{mode}/{python}/cycle_log.py?{tag}");
+
+        Assert.Equal(["0", "1", "2"], runs.Select(run => run["logged"]));
+        ScriptRuns.AssertWorkers(mode, runs);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
     public async Task An_edited_app_module_is_live_on_the_next_request(string python)
     {
         string module = Path.Combine(_site["warm"], python, "appmod.py");
