@@ -48,6 +48,10 @@ public static class CgiEnvironment
         Add("SERVER_NAME", ServerName(request));
         Add("SERVER_PORT", ServerPort(request));
         Add("SERVER_ADDR", PlainAddress(request.LocalAddress));
+        // Apache sets both for every script; these are its defaults without ServerAdmin and
+        // with ServerSignature Off (no version disclosed). --set-env replaces them.
+        Add("SERVER_ADMIN", "[no address given]");
+        Add("SERVER_SIGNATURE", "");
         Add("REMOTE_ADDR", PlainAddress(request.RemoteAddress));
         // RFC 3875 4.1.9: SHOULD be set; without a name lookup the server MAY substitute REMOTE_ADDR.
         Add("REMOTE_HOST", PlainAddress(request.RemoteAddress));

@@ -81,6 +81,8 @@ public sealed class CgiEnvironmentTests
         Assert.Equal("50123", env["REMOTE_PORT"]);
         Assert.Equal("/cgi-bin/", env["CONTEXT_PREFIX"]);
         Assert.Equal("/srv/cgi-bin/", env["CONTEXT_DOCUMENT_ROOT"]);
+        Assert.Equal("[no address given]", env["SERVER_ADMIN"]);
+        Assert.Equal("", env["SERVER_SIGNATURE"]);
         Assert.Equal("/usr/bin:/bin", env["PATH"]);
         Assert.False(env.ContainsKey("HTTPS"));
     }

@@ -66,6 +66,7 @@ public sealed class EnvironmentTests(SiteFixture fixture) : IClassFixture<SiteFi
         var allowed = new HashSet<string>
         {
             "GATEWAY_INTERFACE", "SERVER_SOFTWARE", "SERVER_PROTOCOL", "SERVER_NAME", "SERVER_PORT", "SERVER_ADDR",
+            "SERVER_ADMIN", "SERVER_SIGNATURE",
             "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_PORT", "REQUEST_METHOD", "REQUEST_SCHEME", "REQUEST_URI",
             "QUERY_STRING", "SCRIPT_NAME", "SCRIPT_FILENAME", "DOCUMENT_ROOT", "CONTEXT_PREFIX", "CONTEXT_DOCUMENT_ROOT",
             "PATH", "WORK_DIR", "APP_GREETING", SiteFixture.PassedVariable,
