@@ -1122,6 +1122,8 @@ class ProcessState(object):
                (os, ('environ', '_exit', 'fork', 'forkpty')),
                (socket, ('socket', 'create_connection', 'getaddrinfo')))
     PATCHED_BUILTINS = ('open', 'print', 'input', '__import__', 'exit', 'quit')
+    # Globals urlopen() uses, None in a fresh process (the opener is made at first use).
+    URL_OPENERS = (('urllib.request', '_opener'), ('urllib2', '_opener'), ('urllib', '_urlopener'))
 
     def __init__(self):
         self.main = sys.modules['__main__']
@@ -1268,6 +1270,16 @@ class ProcessState(object):
         asyncio = sys.modules.get('asyncio')
         if asyncio is not None:   # a fresh process has no event loop yet
             asyncio.set_event_loop_policy(None)
+        ssl = sys.modules.get('ssl')
+        if ssl is not None and getattr(ssl, '_create_default_https_context', None) is getattr(
+                ssl, '_create_unverified_context', MISSING):
+            # A script that "fixed" a self-signed API turned certificate checks off for
+            # every later script's HTTPS call: on again, as in a fresh process.
+            ssl._create_default_https_context = ssl.create_default_context
+        for name, opener in self.URL_OPENERS:
+            module = sys.modules.get(name)
+            if module is not None and getattr(module, opener, None) is not None:
+                setattr(module, opener, None)   # install_opener(): urlopen() makes its own again
         tempfile = sys.modules.get('tempfile')
         if tempfile is not None and tempfile.tempdir is not None:
             tempfile.tempdir = None   # gettempdir() caches: the next request's TMPDIR may differ

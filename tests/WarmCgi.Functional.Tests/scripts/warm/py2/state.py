@@ -9,8 +9,11 @@ import logging
 import os
 import signal
 import socket
+import ssl
 import sys
 import threading
+import urllib
+import urllib2
 
 umask = os.umask(077)   # reading the umask sets it: this is also one of the changes
 
@@ -36,6 +39,8 @@ print "sys.path=%r" % (sys.path,)
 print "module added to sys.modules=%s" % ("warmcgi_probe" in sys.modules)
 print "WARMCGI_PROBE=%s" % os.environ.get("WARMCGI_PROBE", "unset")
 print "excepthook is the default=%s" % (sys.excepthook is sys.__excepthook__)
+print "https checks certificates=%s" % (ssl._create_default_https_context is ssl.create_default_context)
+print "urlopen openers installed=%s %s" % (urllib2._opener is not None, urllib._urlopener is not None)
 print "sys.tracebacklimit set=%s" % hasattr(sys, "tracebacklimit")
 print "app cache on sys=%s" % hasattr(sys, "_app_user_cache")
 print "socket.socket patched=%s" % getattr(socket.socket, "warmcgi_patched", False)
@@ -55,6 +60,9 @@ sys.path.append("/warmcgi/probe")
 sys.modules["warmcgi_probe"] = type(sys)("warmcgi_probe")
 os.environ["WARMCGI_PROBE"] = "set by an earlier request"
 sys.excepthook = silent_hook
+ssl._create_default_https_context = ssl._create_unverified_context   # "fixes" a self-signed API
+urllib2.install_opener(urllib2.build_opener(urllib2.HTTPCookieProcessor()))
+urllib._urlopener = urllib.FancyURLopener()   # the classic way to set a User-Agent
 sys.tracebacklimit = 3
 sys._app_user_cache = os.environ.get("QUERY_STRING")   # a "process-wide" cache
 socket.socket = type("PatchedSocket", (socket.socket,), {"warmcgi_patched": True})
