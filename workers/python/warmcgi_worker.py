@@ -1855,6 +1855,10 @@ class Worker(object):
         if pid == 0:
             status, self.child = 1, os.getpid()
             try:
+                # A session of its own, as a CGI process is: its os.killpg(0, ...) reaches
+                # itself and its children, not this interpreter, and its os.setsid() fails as
+                # there. The server's kill of this worker reaches the sessions of its children.
+                os.setsid()
                 REAL_CLOSE(report_r)
                 if not PY3 and 'random' in sys.modules:
                     sys.modules['random'].seed()   # Python 3 reseeds in a child by itself

@@ -27,13 +27,15 @@ internal sealed partial class PythonWorker : IAsyncDisposable
     private static int _counter;
     private readonly ILogger _logger;
     private readonly Socket _log;
+    private readonly bool _forks;
     private int _stopping;
     private bool _replacementStarting;
     private bool _replaced;
 
-    private PythonWorker(int pid, FastCgiConnection connection, Socket log, int recycleAfter, ILogger logger)
+    private PythonWorker(int pid, FastCgiConnection connection, Socket log, int recycleAfter, bool forks, ILogger logger)
     {
         Pid = pid;
+        _forks = forks;
         Connection = connection;
         _log = log;
         RecycleAfter = recycleAfter;
@@ -98,7 +100,7 @@ internal sealed partial class PythonWorker : IAsyncDisposable
             }
             throw;
         }
-        var worker = new PythonWorker(pid, new FastCgiConnection(client), log, recycleAfter, logger);
+        var worker = new PythonWorker(pid, new FastCgiConnection(client), log, recycleAfter, spec.Fork, logger);
         try
         {
             using var boot = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -168,12 +170,12 @@ internal sealed partial class PythonWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the worker's whole process group (the script and its children included).</summary>
+    /// <summary>Kills the worker's whole process group (the script and its children included; in fork mode the children's sessions).</summary>
     public void Kill(TimeSpan grace, TimeProvider time)
     {
         if (Interlocked.Exchange(ref _stopping, 1) == 0)
         {
-            _ = ProcessGroup.TerminateAsync(Pid, grace, time);
+            _ = ProcessGroup.TerminateAsync(Pid, grace, time, childGroups: _forks);
         }
     }
 

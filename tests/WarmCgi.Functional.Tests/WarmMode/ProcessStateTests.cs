@@ -53,6 +53,20 @@ public abstract class ProcessStateTests(WarmFixture fixture, string mode)
     [Theory]
     [InlineData("py3")]
     [InlineData("py2")]
+    public async Task A_script_leads_its_own_group_and_session_and_its_killpg_reaches_its_own_processes_only(string python)
+    {
+        // In fork mode the child shared the interpreter's group: killpg took the interpreter down (502).
+        var runs = await _client.AssertMatchesColdAsync($"{python}/own_session.py", mode, 3);
+
+        Assert.Equal("True", runs[^1]["group leader"]);
+        Assert.Equal("True", runs[^1]["session leader"]);
+        Assert.Equal("EPERM", runs[^1]["setsid"]);
+        Assert.Equal("-15", runs[^1]["helper returncode"]);
+    }
+
+    [Theory]
+    [InlineData("py3")]
+    [InlineData("py2")]
     public async Task Warnings_filters_changed_by_a_request_are_those_of_a_fresh_process_in_the_next(string python)
     {
         await _client.AssertMatchesColdAsync($"{python}/warning_filters.py", mode, 3);
