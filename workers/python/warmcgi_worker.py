@@ -1128,6 +1128,8 @@ class ProcessState(object):
     def __init__(self):
         self.main = sys.modules['__main__']
         self.sys_names = frozenset(sys.__dict__)
+        faulthandler = sys.modules.get('faulthandler')   # loaded at start-up by -X faulthandler
+        self.faulthandler_on = faulthandler is not None and faulthandler.is_enabled()
         self.startup_zips = frozenset(getattr(sys.modules.get('zipimport'), '_zip_directory_cache', ()))
         self.per_request = [(a, getattr(sys, a)) for a in self.SET_PER_REQUEST]
         # Attributes a script may rebind, sys's and the PATCHED modules', in one list.
@@ -1270,6 +1272,13 @@ class ProcessState(object):
         asyncio = sys.modules.get('asyncio')
         if asyncio is not None:   # a fresh process has no event loop yet
             asyncio.set_event_loop_policy(None)
+        faulthandler = sys.modules.get('faulthandler')
+        if faulthandler is not None:
+            # A watchdog one request armed (dump_traceback_later(exit=True)) would end a later
+            # one on this worker; a fresh process has none, and faulthandler off.
+            faulthandler.cancel_dump_traceback_later()
+            if faulthandler.is_enabled() and not self.faulthandler_on:
+                faulthandler.disable()
         ssl = sys.modules.get('ssl')
         if ssl is not None and getattr(ssl, '_create_default_https_context', None) is getattr(
                 ssl, '_create_unverified_context', MISSING):
@@ -2120,6 +2129,11 @@ class Worker(object):
         flushed = flush_std()
         if not flushed and status == 0 and PY3:
             status = 120   # what Python 3 exits with when flushing stdout fails
+        if sys.gettrace() is not None or sys.getprofile() is not None:
+            # The script's tracer or profiler ends with the script: the teardown below is
+            # the worker's, and one that uses the script's globals failed in it (a 502).
+            sys.settrace(None)
+            sys.setprofile(None)
         # Module teardown. Like the interpreter, put the original std streams back first,
         # so that a script's own replacement (open(1, 'w', encoding=...) owns fd 1) is
         # closed now and not while a later request uses fd 1; then __main__'s globals.

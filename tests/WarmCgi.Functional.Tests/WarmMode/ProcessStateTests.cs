@@ -64,6 +64,29 @@ public abstract class ProcessStateTests(WarmFixture fixture, string mode)
         Assert.Equal("-15", runs[^1]["helper returncode"]);
     }
 
+    [Fact]
+    public async Task A_profiler_and_a_faulthandler_watchdog_a_script_leaves_behind_end_with_its_request()
+    {
+        // The profiler broke the worker's teardown (502); the watchdog cut a later request short.
+        var armed = await _client.AssertMatchesColdAsync("py3/leftover_hooks.py?arm", mode, 2);
+        var waited = await _client.RunAsync($"/{mode}/py3/leftover_hooks.py?wait");
+
+        Assert.Equal("faulthandler enabled=False\narmed\n", armed[^1].Text);
+        Assert.Equal("faulthandler enabled=False\nwoke\n", waited.Text);
+        if (mode == "warm")
+        {
+            Assert.Equal(armed[^1].Pid, waited.Pid);
+        }
+    }
+
+    [Fact]
+    public async Task A_profiler_a_Python_2_script_leaves_behind_ends_with_its_request()
+    {
+        var runs = await _client.AssertMatchesColdAsync("py2/leftover_hooks.py", mode, 3);
+
+        Assert.Equal("profiled\n", runs[^1].Text);
+    }
+
     [Theory]
     [InlineData("py3")]
     [InlineData("py2")]
