@@ -276,6 +276,7 @@ def registering_while_loaded(register_at_fork):
 
 
 MISSING = object()
+CSV_FIELD_LIMIT = 128 * 1024   # csv.field_size_limit() in a fresh process
 
 
 def snapshot_attrs(namespace, names):
@@ -1128,6 +1129,8 @@ class ProcessState(object):
     def __init__(self):
         self.main = sys.modules['__main__']
         self.sys_names = frozenset(sys.__dict__)
+        self.thread = threading.current_thread()
+        self.thread_name = self.thread.name
         faulthandler = sys.modules.get('faulthandler')   # loaded at start-up by -X faulthandler
         self.faulthandler_on = faulthandler is not None and faulthandler.is_enabled()
         self.startup_zips = frozenset(getattr(sys.modules.get('zipimport'), '_zip_directory_cache', ()))
@@ -1272,6 +1275,14 @@ class ProcessState(object):
         asyncio = sys.modules.get('asyncio')
         if asyncio is not None:   # a fresh process has no event loop yet
             asyncio.set_event_loop_policy(None)
+        cgi = sys.modules.get('cgi')
+        if cgi is not None and getattr(cgi, 'maxlen', 0):
+            cgi.maxlen = 0   # one script's upload limit (as cgi's docs suggest) is not the next one's
+        csv = sys.modules.get('_csv')
+        if csv is not None and csv.field_size_limit() != CSV_FIELD_LIMIT:
+            csv.field_size_limit(CSV_FIELD_LIMIT)
+        if self.thread.name != self.thread_name:   # shown as logging's threadName
+            self.thread.name = self.thread_name
         faulthandler = sys.modules.get('faulthandler')
         if faulthandler is not None:
             # A watchdog one request armed (dump_traceback_later(exit=True)) would end a later

@@ -5,7 +5,7 @@ namespace WarmCgi.Functional.WarmMode;
 /// <summary>
 /// state.py reports signal handlers, the recursion limit, umask, the socket default timeout,
 /// logging configuration, the decimal context, sys.path, sys.modules, os.environ,
-/// sys.excepthook, certificate checks and urlopen's opener, sys attributes a fresh process lacks (an app's cache among them), a monkey-patched socket.socket, an
+/// sys.excepthook, certificate checks and urlopen's opener, cgi.maxlen, csv's field limit, the main thread's name, sys attributes a fresh process lacks (an app's cache among them), a monkey-patched socket.socket, an
 /// added builtin, the garbage collector's settings, the thread stack size, dlopen flags, the
 /// signal wakeup fd, (Python 3) the signal mask and at-fork hooks, and (Python 2) the default encoding, then
 /// changes every one of them; warning_filters.py does the same with the
@@ -30,6 +30,8 @@ public abstract class ProcessStateTests(WarmFixture fixture, string mode)
         Assert.Equal("False", runs[^1]["module added to sys.modules"]);
         Assert.Equal("True", runs[^1]["excepthook is the default"]);
         Assert.Equal("True", runs[^1]["https checks certificates"]);
+        Assert.Equal("0 csv field limit=131072", runs[^1]["cgi.maxlen"]);
+        Assert.Equal("MainThread", runs[^1]["thread name"]);
         Assert.Equal("False", runs[^1]["sys.tracebacklimit set"]);
         Assert.Equal("False", runs[^1]["app cache on sys"]);
         Assert.Equal("False", runs[^1]["socket.socket patched"]);

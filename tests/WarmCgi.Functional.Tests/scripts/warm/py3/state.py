@@ -2,6 +2,8 @@
 # Reports process-wide state a fresh interpreter starts with, then changes all of it.
 # Run again by the same worker it must report exactly what a fresh CGI process reports.
 import builtins
+import cgi
+import csv
 import decimal
 import functools
 import gc
@@ -29,6 +31,8 @@ print("sys.path=%r" % (sys.path,))
 print("module added to sys.modules=%s" % ("warmcgi_probe" in sys.modules))
 print("WARMCGI_PROBE=%s" % os.environ.get("WARMCGI_PROBE", "unset"))
 print("excepthook is the default=%s" % (sys.excepthook is sys.__excepthook__))
+print("cgi.maxlen=%d csv field limit=%d" % (cgi.maxlen, csv.field_size_limit()))
+print("thread name=%s" % threading.current_thread().name)
 print("https checks certificates=%s" % (ssl._create_default_https_context is ssl.create_default_context))
 print("urlopen opener installed=%s" % (urllib.request._opener is not None))
 print("sys.tracebacklimit set=%s" % hasattr(sys, "tracebacklimit"))
@@ -53,6 +57,9 @@ sys.path.append("/warmcgi/probe")
 sys.modules["warmcgi_probe"] = type(sys)("warmcgi_probe")
 os.environ["WARMCGI_PROBE"] = "set by an earlier request"
 sys.excepthook = lambda *args: None
+cgi.maxlen = 1024   # as the cgi docs suggest, against big uploads
+csv.field_size_limit(sys.maxsize)
+threading.current_thread().name = "upload-handler"   # shows in logging's threadName
 ssl._create_default_https_context = ssl._create_unverified_context   # "fixes" a self-signed API
 urllib.request.install_opener(urllib.request.build_opener(urllib.request.HTTPCookieProcessor()))
 sys.tracebacklimit = 3
