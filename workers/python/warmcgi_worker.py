@@ -897,6 +897,12 @@ ENV_TOUCHED = set()
 def noting_env(key, *value):
     ENV_TOUCHED.add(key if isinstance(key, bytes) else
                     key.encode(FS_ENCODING, 'surrogateescape' if PY3 else 'strict'))
+    if not PY3 and key == 'TZ' and value:
+        # A Python 2 process imports time when its script does, and reads TZ then: a TZ set
+        # before that import is the zone of time.timezone and of the script's local dates.
+        # The worker's time is loaded already: it reads TZ now (and the next request its own).
+        REAL_PUTENV(key, value[0])
+        time.tzset()
 
 
 REAL_PUTENV = watch(os, 'putenv', noting_env)

@@ -122,6 +122,14 @@ public abstract class ProcessStateTests(WarmFixture fixture, string mode)
             Assert.Contains("last words\n", run.Text, StringComparison.Ordinal);
         });
     }
+
+    [Fact]
+    public async Task A_TZ_a_Python_2_script_sets_before_it_imports_time_is_the_zone_of_its_local_dates()
+    {
+        var runs = await _client.AssertMatchesColdAsync("py2/tz_before_time.py", mode, 3);
+
+        Assert.Equal("Tue, 14 Nov 2023 23:13:20 +0100", runs[^1]["date"]);
+    }
 }
 
 /// <summary>A resident worker undoes what each request changed in the process before the next one runs.</summary>
