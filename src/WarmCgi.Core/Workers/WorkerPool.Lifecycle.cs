@@ -143,7 +143,9 @@ internal sealed partial class WorkerPool
             {
                 _idle.Push(worker);
             }
-            if (!BootBlocked)
+            // Once starts have failed in a row, only a request tries again (after the pause):
+            // a broken interpreter nobody asks for must not fill the log every 10 s for good.
+            if (!BootBlocked && _bootFailures < BootFailuresBeforeBackoff)
             {
                 toStart = Math.Max(0, _options.MinWorkers - Count);
                 _starting += toStart;
