@@ -1080,6 +1080,12 @@ def clear_module(namespace):
     """A module's teardown: its globals go, __builtins__ stays -- a __del__ that runs
     meanwhile (a session saving itself) still has open() and print(), as at exit."""
     held = list(namespace.values())
+    if PYPY:
+        # PyPy keeps a module's globals in cells that compiled code caches: cleared, the
+        # dict lets go of them, a cached cell does not (a file left open stayed open, and
+        # locked, until its script next ran). Emptied first, the cells hold nothing.
+        for name in held and list(namespace):
+            namespace[name] = None
     namespace.clear()
     namespace['__builtins__'] = builtins
     del held[:]   # the objects go now, builtins still at hand

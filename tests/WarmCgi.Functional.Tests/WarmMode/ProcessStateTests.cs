@@ -67,6 +67,15 @@ public abstract class ProcessStateTests(WarmFixture fixture, string mode)
     }
 
     [Fact]
+    public async Task A_file_lock_a_PyPy_script_never_released_is_released_at_its_end()
+    {
+        // PyPy's compiled code kept the script's globals alive: the next request found the lock held.
+        var runs = await _client.AssertMatchesColdAsync("mixed/pypy_lock.py", mode, 3);
+
+        Assert.Equal("acquired", runs[^1]["lock"]);
+    }
+
+    [Fact]
     public async Task A_profiler_and_a_faulthandler_watchdog_a_script_leaves_behind_end_with_its_request()
     {
         // The profiler broke the worker's teardown (502); the watchdog cut a later request short.
