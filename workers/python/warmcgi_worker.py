@@ -2113,6 +2113,7 @@ class Worker(object):
     def run_script(self, script, entry, error, main_mod, snap):
         """Run the script, then what interpreter shutdown does; returns the exit status."""
         status = 1
+        self.gc_promotions = gc.get_count()[-1]
         try:
             try:
                 os.chdir(os.path.dirname(script) or '.')
@@ -2170,8 +2171,10 @@ class Worker(object):
         # fork child's would never be collected at all). Resident objects are frozen out
         # of it (startup, collect_garbage): ~5 us for hello.py, 11 for a 4 ms request.
         # Python 2 cannot freeze them (a full collection: ~0.5 ms), but it clears a
-        # module's globals as the module goes: the young objects suffice, but in a child.
-        if PY3 or PYPY or os.getpid() != self.pid:
+        # module's globals as the module goes: the young objects suffice -- but in a child,
+        # or once the request's own collections moved some of them to the oldest generation
+        # (a lock held in a cycle of a request that allocated much stayed held).
+        if PY3 or PYPY or os.getpid() != self.pid or gc.get_count()[-1] != self.gc_promotions:
             gc.collect()
         else:
             gc.collect(1)

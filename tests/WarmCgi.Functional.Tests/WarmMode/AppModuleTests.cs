@@ -41,6 +41,7 @@ public abstract class AppModuleTests(WarmFixture fixture, string mode)
 
     [Theory]
     [InlineData("py3")]
+    [InlineData("py2")]
     public async Task A_file_held_in_a_reference_cycle_is_flushed_at_the_end_of_each_request(string python)
     {
         // cycle_log.py's log object refers to itself and outlives a young-generation
