@@ -87,7 +87,16 @@ internal sealed partial class ScriptErrorLog
         _partial.Clear();
         if (_fromWorker)
         {
-            WorkerLog(_logger, _script, line);
+            // Bar its "ready", what a worker writes is trouble: a failure it caught (a
+            // script's tracer in its teardown...), or its interpreter's own error at start.
+            if (line.StartsWith(WorkerReady, StringComparison.Ordinal))
+            {
+                WorkerLog(_logger, _script, line);
+            }
+            else
+            {
+                WorkerTrouble(_logger, _script, line);
+            }
         }
         else
         {
@@ -98,6 +107,12 @@ internal sealed partial class ScriptErrorLog
     [LoggerMessage(EventId = Diagnostics.EventIds.ScriptStderr, EventName = "ScriptStderr", Level = LogLevel.Warning, Message = "[{Script}] [{RequestId}] {Line}")]
     private static partial void ScriptStderr(ILogger logger, string script, string requestId, string line);
 
+    /// <summary>How the worker's line saying it is up begins.</summary>
+    private const string WorkerReady = "warmcgi-worker: ready:";
+
     [LoggerMessage(EventId = Diagnostics.EventIds.WorkerLog, EventName = "WorkerLog", Level = LogLevel.Information, Message = "[{Worker}] {Line}")]
     private static partial void WorkerLog(ILogger logger, string worker, string line);
+
+    [LoggerMessage(EventId = Diagnostics.EventIds.WorkerLog, EventName = "WorkerTrouble", Level = LogLevel.Warning, Message = "[{Worker}] {Line}")]
+    private static partial void WorkerTrouble(ILogger logger, string worker, string line);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using WarmCgi.Functional.Infrastructure;
 
 namespace WarmCgi.Functional.WarmMode;
@@ -85,6 +86,8 @@ public sealed class LeakedFilesTests(LeakedFilesFixture fixture) : IClassFixture
         var pids = runs.Select(r => r.Pid).ToList();
         Assert.True(pids.Distinct().Count() == 2, "the worker was never replaced: " + string.Join(", ", pids.Distinct()));
         Assert.True(pids.Count(p => p == pids[0]) >= 4, "replaced before it had leaked past the limit: " + string.Join(", ", pids));
-        await _server.Logs.WaitForAsync(e => e.Message.Contains("asks to be replaced", StringComparison.Ordinal), "the worker's reason logged");
+        var reason = await _server.Logs.WaitForAsync(e => e.Message.Contains("asks to be replaced", StringComparison.Ordinal), "the worker's reason logged");
+        Assert.Equal(LogLevel.Warning, reason.Level);
+        Assert.Contains(_server.Logs.Entries, e => e.EventId.Id == 204 && e.Message.Contains("ready: Python", StringComparison.Ordinal) && e.Level == LogLevel.Information);
     }
 }
