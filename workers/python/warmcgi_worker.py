@@ -2113,7 +2113,7 @@ class Worker(object):
     def run_script(self, script, entry, error, main_mod, snap):
         """Run the script, then what interpreter shutdown does; returns the exit status."""
         status = 1
-        self.gc_promotions = gc.get_count()[-1]
+        self.gc_promotions = 0 if PY3 or PYPY else gc.get_count()[-1]   # see shut_down
         try:
             try:
                 os.chdir(os.path.dirname(script) or '.')
