@@ -1076,9 +1076,15 @@ def flush_line():
         pass
 
 
-def clear_module(namespace):
+def clear_module(namespace, objects_first=False):
     """A module's teardown: its globals go, __builtins__ stays -- a __del__ that runs
-    meanwhile (a session saving itself) still has open() and print(), as at exit."""
+    meanwhile (a session saving itself) still has open() and print(), as at exit. With
+    objects_first (a Python 3 script's __main__), the objects go first, the last made
+    first, while the imports, functions, classes and constants they may use are still
+    there: CPython 3 ends __main__ in its last collection, all its globals intact."""
+    if objects_first:
+        for name in [n for n, v in namespace.items() if not isinstance(v, DEFINITIONS)][::-1]:
+            namespace.pop(name, None)   # its __del__ runs now, if nothing else holds it
     held = list(namespace.values())
     if PYPY:
         # PyPy keeps a module's globals in cells that compiled code caches: cleared, the
@@ -1089,6 +1095,11 @@ def clear_module(namespace):
     namespace.clear()
     namespace['__builtins__'] = builtins
     del held[:]   # the objects go now, builtins still at hand
+
+
+# What a script's __del__ may use at its end: its imports, functions, classes and constants.
+DEFINITIONS = (type(sys), type(clear_module), type(len), type, str, bytes, int, float, complex,
+               bool, type(None), tuple, frozenset)
 
 
 def flush_std():
@@ -2162,7 +2173,7 @@ class Worker(object):
         # so that a script's own replacement (open(1, 'w', encoding=...) owns fd 1) is
         # closed now and not while a later request uses fd 1; then __main__'s globals.
         sys.stdin, sys.stdout, sys.stderr = self.streams
-        clear_module(main_mod.__dict__)
+        clear_module(main_mod.__dict__, objects_first=PY3 and not PYPY)
         self.modules.drop_app_modules()
         # What the script's reference cycles and its app modules hold (a footer a __del__
         # prints, a file not yet flushed, replaced streams, a lock) goes now, into this

@@ -67,6 +67,14 @@ public abstract class ProcessStateTests(WarmFixture fixture, string mode)
     }
 
     [Fact]
+    public async Task A_del_at_teardown_still_has_the_script_s_imports_and_globals()
+    {
+        var runs = await _client.AssertMatchesColdAsync("py3/del_globals.py", mode, 3);
+
+        Assert.Equal("generated [\"done\"]", runs[^1]["footer"]);
+    }
+
+    [Fact]
     public async Task A_file_lock_a_PyPy_script_never_released_is_released_at_its_end()
     {
         // PyPy's compiled code kept the script's globals alive: the next request found the lock held.
