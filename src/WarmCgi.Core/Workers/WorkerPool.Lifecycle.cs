@@ -71,7 +71,15 @@ internal sealed partial class WorkerPool
             MakeAvailable(worker);
             return;
         }
-        // The start failed: the waiters would otherwise wait for nothing.
+        FailStrandedWaiters();
+    }
+
+    /// <summary>
+    /// After a failed start: the waiters get their 502 when no worker will come for them (none
+    /// alive, or starts paused) -- whichever start failed, a request's own or one for them.
+    /// </summary>
+    private void FailStrandedWaiters()
+    {
         TaskCompletionSource<PythonWorker?>[] waiters = [];
         lock (_lock)
         {

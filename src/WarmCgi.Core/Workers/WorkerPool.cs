@@ -89,9 +89,12 @@ internal sealed partial class WorkerPool : IAsyncDisposable
         if (waiter is null)
         {
             var started = await StartWorkerAsync(cancellationToken).ConfigureAwait(false);
-            return started is null
-                ? new Acquired(null, CgiError.BackendCrashed, "Python worker failed to start: " + _lastBootError)
-                : new Acquired(started, CgiError.None, null);
+            if (started is null)
+            {
+                FailStrandedWaiters();
+                return new Acquired(null, CgiError.BackendCrashed, "Python worker failed to start: " + _lastBootError);
+            }
+            return new Acquired(started, CgiError.None, null);
         }
         using var registration = cancellationToken.Register(() =>
         {

@@ -45,5 +45,27 @@ public sealed class WorkerPoolBootTests : IDisposable
         Assert.Equal(3, Count(starts));
     }
 
+    [Fact]
+    public async Task Requests_that_find_every_start_failing_all_get_their_answer_none_waits_for_its_timeout()
+    {
+        string interpreter = Path.Combine(_dir, "python3");
+        File.WriteAllText(interpreter, "#!/bin/sh\nsleep 0.3\nexit 1\n");   // slow to fail: the starts overlap
+        File.SetUnixFileMode(interpreter, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var time = new FakeTimeProvider();
+        var spec = new WorkerSpec(interpreter, "/nonexistent/worker.py", [], KeepAppModules: false, Fork: false, TimeSpan.FromSeconds(5));
+        await using var pool = new WorkerPool(spec, new WarmPoolOptions { MinWorkers = 0, MaxWorkers = 2 }, TimeSpan.FromSeconds(1), time, NullLogger.Instance);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Null((await pool.AcquireAsync(CancellationToken.None)).Worker);   // three in a row: starts paused
+        }
+        time.Advance(TimeSpan.FromSeconds(11));   // the pause is over
+
+        // Two requests start a worker each (MaxWorkers); the third waits for one of them.
+        using var late = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => pool.AcquireAsync(late.Token).AsTask()));
+
+        Assert.All(answers, answer => Assert.Equal(WarmCgi.Cgi.CgiError.BackendCrashed, answer.Error));
+    }
+
     private static int Count(string starts) => File.Exists(starts) ? File.ReadAllLines(starts).Length : 0;
 }
