@@ -897,12 +897,25 @@ ENV_TOUCHED = set()
 def noting_env(key, *value):
     ENV_TOUCHED.add(key if isinstance(key, bytes) else
                     key.encode(FS_ENCODING, 'surrogateescape' if PY3 else 'strict'))
-    if not PY3 and key == 'TZ' and value:
+    if not PY3 and key == 'TZ' and value and time_not_imported_yet():
         # A Python 2 process imports time when its script does, and reads TZ then: a TZ set
         # before that import is the zone of time.timezone and of the script's local dates.
         # The worker's time is loaded already: it reads TZ now (and the next request its own).
         REAL_PUTENV(key, value[0])
         time.tzset()
+
+
+# Modules a Python 2 script may import before setting TZ that do not import time.
+TIME_FREE = frozenset(('os', 'sys', 'string', 're', 'errno', 'stat', 'types', 'posixpath',
+                       'os.path', '__builtin__', 'codecs', 'locale'))
+
+
+def time_not_imported_yet():
+    """Whether, as far as the script's globals tell, its own process would not have
+    imported time yet: it imported only modules that do not (cgi, email... all do)."""
+    main = sys.modules.get('__main__')
+    return all(value.__name__ in TIME_FREE for value in getattr(main, '__dict__', {}).values()
+               if isinstance(value, type(sys)))
 
 
 REAL_PUTENV = watch(os, 'putenv', noting_env)
@@ -2125,6 +2138,7 @@ class Worker(object):
         """Run the script, then what interpreter shutdown does; returns the exit status."""
         status = 1
         self.gc_promotions = 0 if PY3 or PYPY else gc.get_count()[-1]   # see shut_down
+        self.script_start = time.time()
         try:
             try:
                 os.chdir(os.path.dirname(script) or '.')
@@ -2184,8 +2198,11 @@ class Worker(object):
         # Python 2 cannot freeze them (a full collection: ~0.5 ms), but it clears a
         # module's globals as the module goes: the young objects suffice -- but in a child,
         # or once the request's own collections moved some of them to the oldest generation
-        # (a lock held in a cycle of a request that allocated much stayed held).
-        if PY3 or PYPY or os.getpid() != self.pid or gc.get_count()[-1] != self.gc_promotions:
+        # (a lock held in a cycle of a request that allocated much stayed held). The count
+        # of those comes back to where it was after a full collection, so a request longer
+        # than 5 ms (where 0.5 ms is little) gets a full one anyway.
+        if (PY3 or PYPY or os.getpid() != self.pid or gc.get_count()[-1] != self.gc_promotions
+                or time.time() - self.script_start > 0.005):
             gc.collect()
         else:
             gc.collect(1)
