@@ -1159,8 +1159,14 @@ class ProcessState(object):
                (os, ('environ', '_exit', 'fork', 'forkpty')),
                (socket, ('socket', 'create_connection', 'getaddrinfo')))
     PATCHED_BUILTINS = ('open', 'print', 'input', '__import__', 'exit', 'quit')
-    # Globals urlopen() uses, None in a fresh process (the opener is made at first use).
-    URL_OPENERS = (('urllib.request', '_opener'), ('urllib2', '_opener'), ('urllib', '_urlopener'))
+    # Globals of resident modules that scripts set for the whole process, with the value a
+    # fresh process has: an upload limit (as cgi's docs suggest) would refuse the next
+    # script's forms; urlopen()'s installed opener (made afresh at first use) would send
+    # the next script's requests through another's proxy or User-Agent; gettempdir()
+    # caches, and the next request's TMPDIR may differ.
+    FRESH_GLOBALS = (('cgi', 'maxlen', 0), ('urllib.request', '_opener', None),
+                     ('urllib2', '_opener', None), ('urllib', '_urlopener', None),
+                     ('tempfile', 'tempdir', None))
 
     def __init__(self):
         self.main = sys.modules['__main__']
@@ -1311,9 +1317,10 @@ class ProcessState(object):
         asyncio = sys.modules.get('asyncio')
         if asyncio is not None:   # a fresh process has no event loop yet
             asyncio.set_event_loop_policy(None)
-        cgi = sys.modules.get('cgi')
-        if cgi is not None and getattr(cgi, 'maxlen', 0):
-            cgi.maxlen = 0   # one script's upload limit (as cgi's docs suggest) is not the next one's
+        for name, attr, fresh in self.FRESH_GLOBALS:
+            module = sys.modules.get(name)
+            if module is not None and getattr(module, attr, fresh) != fresh:
+                setattr(module, attr, fresh)
         csv = sys.modules.get('_csv')
         if csv is not None and csv.field_size_limit() != CSV_FIELD_LIMIT:
             csv.field_size_limit(CSV_FIELD_LIMIT)
@@ -1332,13 +1339,6 @@ class ProcessState(object):
             # A script that "fixed" a self-signed API turned certificate checks off for
             # every later script's HTTPS call: on again, as in a fresh process.
             ssl._create_default_https_context = ssl.create_default_context
-        for name, opener in self.URL_OPENERS:
-            module = sys.modules.get(name)
-            if module is not None and getattr(module, opener, None) is not None:
-                setattr(module, opener, None)   # install_opener(): urlopen() makes its own again
-        tempfile = sys.modules.get('tempfile')
-        if tempfile is not None and tempfile.tempdir is not None:
-            tempfile.tempdir = None   # gettempdir() caches: the next request's TMPDIR may differ
         zip_indexes = getattr(sys.modules.get('zipimport'), '_zip_directory_cache', None)
         if zip_indexes:   # an app's lib.zip, rebuilt since, must not be read with its old index
             for archive in [a for a in zip_indexes if a not in self.startup_zips]:
@@ -2137,8 +2137,8 @@ class Worker(object):
     def run_script(self, script, entry, error, main_mod, snap):
         """Run the script, then what interpreter shutdown does; returns the exit status."""
         status = 1
-        self.gc_promotions = 0 if PY3 or PYPY else gc.get_count()[-1]   # see shut_down
-        self.script_start = time.time()
+        if not (PY3 or PYPY):   # see shut_down
+            self.gc_promotions, self.script_start = gc.get_count()[-1], time.time()
         try:
             try:
                 os.chdir(os.path.dirname(script) or '.')
